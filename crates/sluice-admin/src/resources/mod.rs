@@ -1,0 +1,8 @@
+//! One module per resource: its wire types (DTOs) and its handlers. Handlers extract, check
+//! access, validate into domain types, call the store inside a transaction with its audit row,
+//! and map the result.
+
+pub mod auth;
+pub mod health;
+pub mod orgs;
+pub mod users;

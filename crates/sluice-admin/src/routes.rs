@@ -1,0 +1,25 @@
+//! The route table. API routes are mounted only through utoipa-actix-web's `service`, which
+//! requires `#[utoipa::path]` on each handler: a route cannot be served without being
+//! documented. Keep this file boring: one line per handler.
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::resources::*;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz).service(health::readyz).service(
+        scope("/api/v1")
+            // auth
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::me)
+            // orgs
+            .service(orgs::create_org)
+            .service(orgs::list_orgs)
+            .service(orgs::get_org)
+            .service(orgs::update_org)
+            .service(orgs::archive_org),
+    );
+}
