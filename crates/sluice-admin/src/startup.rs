@@ -14,7 +14,6 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::AdminConfig;
 use crate::error::ApiError;
 use crate::http::idempotency::idempotency;
-use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 
@@ -27,16 +26,18 @@ impl Application {
     pub fn build(config: AdminConfig, db: Db, listener: TcpListener) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState::new(db, config).map_err(|e| anyhow::anyhow!("{e}"))?);
+        // The document is built once; Swagger UI is mounted before the `/api/v1` scope, which
+        // would otherwise claim `/api/v1/openapi.json`.
+        let api = crate::openapi::document();
         let server = HttpServer::new(move || {
-            let (app, api) = App::new()
-                .into_utoipa_app()
-                .openapi(<ApiDoc as utoipa::OpenApi>::openapi())
-                .configure(routes::configure)
-                .split_for_parts();
-            app.app_data(state.clone())
+            App::new()
+                .app_data(state.clone())
                 .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| ApiError::field("query", err.to_string()).into()))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", api))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", api.clone()))
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .into_app()
                 .default_service(web::to(not_found))
                 .wrap(from_fn(idempotency))
                 .wrap(TracingLogger::default())
