@@ -15,11 +15,42 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(auth::refresh)
             .service(auth::logout)
             .service(auth::me)
+            // users
+            .service(users::create_user)
+            .service(users::list_users)
+            .service(users::get_user)
+            .service(users::update_user)
             // orgs
             .service(orgs::create_org)
             .service(orgs::list_orgs)
             .service(orgs::get_org)
             .service(orgs::update_org)
-            .service(orgs::archive_org),
+            .service(orgs::archive_org)
+            // org members
+            .service(members::list_org_members)
+            .service(members::add_org_member)
+            .service(members::set_org_role)
+            .service(members::remove_org_member)
+            // teams
+            .service(teams::create_team)
+            .service(teams::list_teams)
+            .service(teams::get_team)
+            .service(teams::update_team)
+            .service(teams::delete_team)
+            // team members
+            .service(members::list_team_members)
+            .service(members::add_team_member)
+            .service(members::set_team_role)
+            .service(members::remove_team_member)
+            // virtual keys
+            .service(keys::create_key)
+            .service(keys::list_keys)
+            .service(keys::get_key)
+            .service(keys::update_key)
+            .service(keys::revoke_key)
+            .service(keys::rotate_key)
+            // audit log
+            .service(audit_log::org_audit_log)
+            .service(audit_log::platform_audit_log),
     );
 }

@@ -104,6 +104,23 @@ fn checksum(body: &str) -> String {
     out.iter().map(|b| *b as char).collect()
 }
 
+/// The data-plane surfaces a key can be scoped to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    /// `POST /v1/chat/completions`
+    Chat,
+    /// `POST /v1/embeddings`
+    Embeddings,
+    /// `POST /v1/messages` (Anthropic)
+    Messages,
+    /// `GET /v1/models`
+    Models,
+}
+
+crate::roles::string_enum!(Endpoint { Chat => "chat", Embeddings => "embeddings", Messages => "messages", Models => "models" }
+    else "must be one of chat, embeddings, messages, models");
+
 /// Hashes an opaque token (refresh tokens, idempotency request bodies) the same way.
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()

@@ -2,7 +2,11 @@
 //! access, validate into domain types, call the store inside a transaction with its audit row,
 //! and map the result.
 
+pub mod audit_log;
 pub mod auth;
 pub mod health;
+pub mod keys;
+pub mod members;
 pub mod orgs;
+pub mod teams;
 pub mod users;

@@ -20,6 +20,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    #[allow(dead_code)]
     pub database_url: String,
     pub client: reqwest::Client,
 }
@@ -58,6 +59,7 @@ pub async fn spawn_app_with(config: AdminConfig) -> TestApp {
 #[derive(Clone)]
 pub struct Session {
     pub user_id: Uuid,
+    #[allow(dead_code)]
     pub email: String,
     pub token: String,
 }

@@ -4,5 +4,10 @@
 
 mod helpers;
 
+mod audit_log;
 mod auth;
+mod keys;
+mod members;
 mod orgs;
+mod teams;
+mod users;
