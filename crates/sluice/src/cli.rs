@@ -1,0 +1,72 @@
+//! Command-line interface. Flags override the configuration file and `SLUICE_…` environment
+//! variables (see `settings`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "sluice", version, about = "Sluice: self-hosted LLM gateway with budgets, routing and a multi-tenant control plane")]
+pub struct Cli {
+    /// Configuration file (TOML). Also `SLUICE_CONFIG`.
+    #[arg(long, global = true, env = "SLUICE_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run everything in one process: admin API, gateway and workers. Without DATABASE_URL it
+    /// starts a private PostgreSQL in the data directory.
+    Up(UpArgs),
+    /// Apply database migrations and exit.
+    Migrate(CommonArgs),
+    /// Manage console accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the admin API's OpenAPI document (JSON) to stdout.
+    Openapi,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CommonArgs {
+    /// Where Sluice keeps its embedded database and generated secrets (default ./.sluice).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Admin API listen address (default 127.0.0.1:8081). Also `SLUICE_ADMIN_ADDR`.
+    #[arg(long)]
+    pub admin_addr: Option<SocketAddr>,
+    /// Gateway listen address (default 127.0.0.1:8080). Also `SLUICE_GATEWAY_ADDR`.
+    #[arg(long)]
+    pub gateway_addr: Option<SocketAddr>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a platform admin account. The password is read from stdin (one line).
+    Create(AdminCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdminCreateArgs {
+    #[arg(long)]
+    pub email: String,
+    /// Read the password from standard input (required: passwords never go on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+    #[arg(long)]
+    pub display_name: Option<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}

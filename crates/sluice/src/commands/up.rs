@@ -1,0 +1,79 @@
+//! `sluice up`: everything in one process. Today that is the admin API and its housekeeping;
+//! the gateway and the ledger workers join here as they land.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use sluice_admin::Application;
+use sluice_store::{Db, idempotency, migrate};
+
+use crate::bootstrap;
+use crate::commands::admin_config;
+use crate::database;
+use crate::settings::Settings;
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let config = admin_config(&settings)?;
+    let database = database::open(&settings).await?;
+    if let Some(first) = bootstrap::first_start(&database.db).await? {
+        // Printed once, to the terminal that started Sluice, not to the log.
+        println!(
+            "\nSluice is set up.\n  console / API docs: http://{addr}/docs/\n  admin login:        {email}\n  admin password:     {password}\n  demo organization:  {org}\nChange the password after logging in (PATCH /api/v1/users/<id>).\n",
+            addr = settings.admin_addr,
+            email = first.email,
+            password = first.password,
+            org = first.org_id
+        );
+    }
+    let listener = TcpListener::bind(settings.admin_addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.admin_addr))?;
+    let app = Application::build(config, database.db.clone(), listener)?;
+    let handle = app.handle();
+    tracing::info!(admin = %settings.admin_addr, "Sluice is up: admin API on http://{}/api/v1, docs on http://{}/docs/", settings.admin_addr, settings.admin_addr);
+    let housekeeping = tokio::spawn(housekeeping(database.db.clone()));
+    let server = tokio::spawn(app.run_until_stopped());
+
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    handle.stop(true).await;
+    housekeeping.abort();
+    let _ = server.await;
+    database.close().await;
+    Ok(())
+}
+
+/// Periodic chores that need no coordination between replicas (each is idempotent).
+async fn housekeeping(db: Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let Ok(mut conn) = db.acquire().await else { continue };
+        if let Err(err) = idempotency::purge_expired(&mut conn).await {
+            tracing::warn!(error = %err, "purging idempotency records failed");
+        }
+        if let Err(err) = migrate::ensure_ledger_partitions(&mut conn).await {
+            tracing::warn!(error = %err, "creating ledger partitions failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,246 @@
+//! Typed configuration: built-in defaults, then a TOML file (`--config` / `SLUICE_CONFIG`), then
+//! `DATABASE_URL` / `REDIS_URL`, then `SLUICE_<KEY>` environment variables, then command-line
+//! flags. Unknown keys are rejected with the key and its source named; secrets are wrapped so
+//! they print as `[REDACTED]`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use figment::providers::{Format, Serialized, Toml};
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines for a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub admin_addr: SocketAddr,
+    pub gateway_addr: SocketAddr,
+    /// Embedded database and generated secrets live here.
+    pub data_dir: PathBuf,
+    /// An existing PostgreSQL database. Without it, `sluice up` runs a private one.
+    pub database_url: Option<SecretString>,
+    pub database_max_connections: u32,
+    /// Redis for shared quotas across replicas (used by the gateway).
+    pub redis_url: Option<SecretString>,
+    pub log_format: LogFormat,
+    /// HMAC key for console access tokens, at least 32 bytes. Generated into the data
+    /// directory when absent; set it explicitly when running several admin replicas.
+    pub jwt_secret: Option<SecretString>,
+    /// Base64 of 32 bytes: encrypts provider credentials at rest. Generated into the data
+    /// directory when absent; every replica must share it.
+    pub credential_key: Option<SecretString>,
+    /// Names the credential key, so it can be rotated.
+    pub credential_key_id: String,
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_secs: u64,
+}
+
+/// Built-in defaults (serialised into the first figment layer).
+#[derive(Serialize)]
+struct Defaults {
+    admin_addr: &'static str,
+    gateway_addr: &'static str,
+    data_dir: &'static str,
+    database_max_connections: u32,
+    log_format: LogFormat,
+    credential_key_id: &'static str,
+    access_token_ttl_secs: u64,
+    refresh_token_ttl_secs: u64,
+}
+
+const DEFAULTS: Defaults = Defaults {
+    admin_addr: "127.0.0.1:8081",
+    gateway_addr: "127.0.0.1:8080",
+    data_dir: ".sluice",
+    database_max_connections: 10,
+    log_format: LogFormat::Pretty,
+    credential_key_id: "k1",
+    access_token_ttl_secs: 15 * 60,
+    refresh_token_ttl_secs: 30 * 24 * 3600,
+};
+
+/// Values given on the command line; `None` leaves lower layers in charge.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_addr: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_addr: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// The process environment as a configuration source: `SLUICE_<KEY>` sets `<key>` (except
+/// `SLUICE_CONFIG`, which names the file), and the conventional `DATABASE_URL` and `REDIS_URL`
+/// set theirs. Built from a list of pairs so tests pass values instead of mutating the process
+/// environment.
+#[derive(Debug, Clone, Default)]
+pub struct EnvVars(pub Vec<(String, String)>);
+
+/// Keys whose values are numbers; every other value stays a string (so a numeric-looking
+/// secret is not turned into a number).
+const NUMERIC_KEYS: &[&str] = &["database_max_connections", "access_token_ttl_secs", "refresh_token_ttl_secs"];
+
+impl EnvVars {
+    pub fn from_process() -> Self {
+        Self(std::env::vars().collect())
+    }
+}
+
+impl Provider for EnvVars {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("environment variable").interpolater(|_, path| match path {
+            [key] if *key == "database_url" || *key == "redis_url" => key.to_uppercase(),
+            keys => format!("SLUICE_{}", keys.join("_").to_uppercase()),
+        })
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let mut dict = Dict::new();
+        for (name, raw) in &self.0 {
+            let key = match name.strip_prefix("SLUICE_") {
+                Some("CONFIG") => continue,
+                Some(rest) if !rest.is_empty() => rest.to_lowercase(),
+                _ if name == "DATABASE_URL" || name == "REDIS_URL" => name.to_lowercase(),
+                _ => continue,
+            };
+            let value = match raw.parse::<u64>() {
+                Ok(n) if NUMERIC_KEYS.contains(&key.as_str()) => Value::from(n),
+                _ => Value::from(raw.clone()),
+            };
+            dict.insert(key, value);
+        }
+        Ok(Profile::Default.collect(dict))
+    }
+}
+
+impl Settings {
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        Self::from_figment(Self::figment(file, overrides, EnvVars::from_process()))
+    }
+
+    /// The layered sources: defaults < file < environment < command line.
+    pub fn figment(file: Option<&Path>, overrides: &Overrides, env: EnvVars) -> Figment {
+        let mut figment = Figment::from(Serialized::defaults(DEFAULTS));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment.merge(env).merge(Serialized::defaults(overrides))
+    }
+
+    pub fn from_figment(figment: Figment) -> anyhow::Result<Self> {
+        let settings: Settings = figment.extract().map_err(|err| anyhow::anyhow!("invalid configuration: {err}"))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks that depend on more than one field's type.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if let Some(secret) = &self.jwt_secret {
+            if secret.expose_secret().len() < 32 {
+                bail!("invalid configuration: jwt_secret must be at least 32 bytes");
+            }
+        }
+        if let Some(key) = &self.credential_key {
+            decode_credential_key(key).context("invalid configuration: credential_key")?;
+        }
+        if self.credential_key_id.is_empty() || self.credential_key_id.len() > 64 {
+            bail!("invalid configuration: credential_key_id must be 1-64 characters");
+        }
+        if self.database_max_connections == 0 {
+            bail!("invalid configuration: database_max_connections must be at least 1");
+        }
+        if self.access_token_ttl_secs < 60 || self.access_token_ttl_secs > 24 * 3600 {
+            bail!("invalid configuration: access_token_ttl_secs must be between 60 and 86400");
+        }
+        if self.refresh_token_ttl_secs < self.access_token_ttl_secs {
+            bail!("invalid configuration: refresh_token_ttl_secs must not be shorter than access_token_ttl_secs");
+        }
+        Ok(())
+    }
+}
+
+/// The credential key is base64 (standard alphabet) of exactly 32 bytes.
+pub fn decode_credential_key(key: &SecretString) -> anyhow::Result<Vec<u8>> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(key.expose_secret().trim())
+        .map_err(|_| anyhow::anyhow!("must be base64"))?;
+    if bytes.len() != 32 {
+        bail!("must decode to exactly 32 bytes (got {})", bytes.len());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(env: &[(&str, &str)], file: Option<&str>) -> anyhow::Result<Settings> {
+        let env = EnvVars(env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        let dir = tempfile::tempdir()?;
+        let path = match file {
+            Some(contents) => {
+                let path = dir.path().join("sluice.toml");
+                std::fs::write(&path, contents)?;
+                Some(path)
+            }
+            None => None,
+        };
+        Settings::from_figment(Settings::figment(path.as_deref(), &Overrides::default(), env))
+    }
+
+    #[test]
+    fn defaults_and_environment() {
+        let s = load(&[("SLUICE_ADMIN_ADDR", "0.0.0.0:9000"), ("DATABASE_URL", "postgres://x@db/sluice")], None).unwrap();
+        assert_eq!(s.admin_addr.to_string(), "0.0.0.0:9000");
+        assert_eq!(s.gateway_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url.map(|u| u.expose_secret().to_owned()).as_deref(), Some("postgres://x@db/sluice"));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_the_key_named() {
+        let err = load(&[("SLUICE_ADMN_ADDR", "0.0.0.0:9000")], None).unwrap_err().to_string();
+        assert!(err.contains("admn_addr"), "{err}");
+        let err = load(&[], Some("log_formt = \"json\"\n")).unwrap_err().to_string();
+        assert!(err.contains("log_formt"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let err = load(&[("SLUICE_CREDENTIAL_KEY", "c2hvcnQ=")], None).unwrap_err().to_string();
+        assert!(err.contains("credential_key"), "{err}");
+        let err = load(&[("SLUICE_JWT_SECRET", "short")], None).unwrap_err().to_string();
+        assert!(err.contains("jwt_secret"), "{err}");
+        let err = load(&[("SLUICE_ADMIN_ADDR", "not an address")], None).unwrap_err().to_string();
+        assert!(err.contains("admin_addr"), "{err}");
+    }
+
+    #[test]
+    fn command_line_beats_environment_beats_file() {
+        let env = EnvVars(vec![("SLUICE_ADMIN_ADDR".into(), "127.0.0.1:7000".into()), ("SLUICE_CONFIG".into(), "ignored.toml".into())]);
+        let overrides = Overrides { gateway_addr: "127.0.0.1:7001".parse().ok(), ..Overrides::default() };
+        let s = Settings::from_figment(Settings::figment(None, &overrides, env)).unwrap();
+        assert_eq!((s.admin_addr.port(), s.gateway_addr.port()), (7000, 7001));
+        let numeric = load(&[("SLUICE_DATABASE_MAX_CONNECTIONS", "3")], None).unwrap();
+        assert_eq!(numeric.database_max_connections, 3);
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let s = load(&[("SLUICE_JWT_SECRET", "a-very-long-secret-that-nobody-should-see-123")], None).unwrap();
+        assert!(!format!("{s:?}").contains("nobody-should-see"));
+    }
+}
