@@ -20,6 +20,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(orgs::list_orgs)
             .service(orgs::get_org)
             .service(orgs::update_org)
-            .service(orgs::archive_org),
+            .service(orgs::archive_org)
+            // budgets
+            .service(budgets::create_budget)
+            .service(budgets::list_budgets)
+            .service(budgets::get_budget)
+            .service(budgets::update_budget)
+            .service(budgets::delete_budget)
+            // rate limits
+            .service(rate_limits::create_rate_limit)
+            .service(rate_limits::list_rate_limits)
+            .service(rate_limits::get_rate_limit)
+            .service(rate_limits::update_rate_limit)
+            .service(rate_limits::delete_rate_limit),
     );
 }

@@ -3,6 +3,9 @@
 //! and map the result.
 
 pub mod auth;
+pub mod budgets;
 pub mod health;
 pub mod orgs;
+pub mod rate_limits;
+mod target;
 pub mod users;

@@ -5,4 +5,6 @@
 mod helpers;
 
 mod auth;
+mod budgets;
 mod orgs;
+mod rate_limits;
