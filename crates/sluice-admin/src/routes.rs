@@ -32,6 +32,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(rate_limits::list_rate_limits)
             .service(rate_limits::get_rate_limit)
             .service(rate_limits::update_rate_limit)
-            .service(rate_limits::delete_rate_limit),
+            .service(rate_limits::delete_rate_limit)
+            // routing policies
+            .service(policies::create_policy)
+            .service(policies::list_policies)
+            .service(policies::get_policy)
+            .service(policies::update_policy)
+            .service(policies::delete_policy),
     );
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod budgets;
 pub mod health;
 pub mod orgs;
+pub mod policies;
 pub mod rate_limits;
 mod target;
 pub mod users;

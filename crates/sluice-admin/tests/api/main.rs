@@ -7,4 +7,5 @@ mod helpers;
 mod auth;
 mod budgets;
 mod orgs;
+mod policies;
 mod rate_limits;
