@@ -229,6 +229,7 @@ pub async fn update_budget(state: web::Data<AppState>, principal: Principal, pat
     require_row_manage(&mut tx, &access, org_id, current.team_id, current.key_id).await?;
     let patch = BudgetPatch { amount_nano: amount.map(Money::nanos), hard, alert_thresholds: alert_thresholds.as_deref(), on_exhaustion: on_exhaustion.map(Exhaustion::as_str) };
     let row = budgets::update(&mut tx, org_id, budget_id, &patch).await?.ok_or(ApiError::NotFound)?;
+    // What identifies the budget, plus the fields this request changed (null = left unchanged).
     let details = json!({
         "amount_usd": Money::from_nanos(row.amount_nano), "period": row.period, "team_id": row.team_id, "key_id": row.key_id,
         "hard": hard, "alert_thresholds": alert_thresholds, "on_exhaustion": on_exhaustion,
