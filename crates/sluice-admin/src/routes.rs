@@ -51,6 +51,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(keys::rotate_key)
             // audit log
             .service(audit_log::org_audit_log)
-            .service(audit_log::platform_audit_log),
+            .service(audit_log::platform_audit_log)
+            // budgets
+            .service(budgets::create_budget)
+            .service(budgets::list_budgets)
+            .service(budgets::get_budget)
+            .service(budgets::update_budget)
+            .service(budgets::delete_budget)
+            // rate limits
+            .service(rate_limits::create_rate_limit)
+            .service(rate_limits::list_rate_limits)
+            .service(rate_limits::get_rate_limit)
+            .service(rate_limits::update_rate_limit)
+            .service(rate_limits::delete_rate_limit)
+            // routing policies
+            .service(policies::create_policy)
+            .service(policies::list_policies)
+            .service(policies::get_policy)
+            .service(policies::update_policy)
+            .service(policies::delete_policy),
     );
 }

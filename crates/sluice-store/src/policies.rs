@@ -60,6 +60,45 @@ pub async fn org_level(conn: &mut Conn, org_id: Uuid) -> Result<Option<PolicyRow
     Ok(row)
 }
 
+/// The org-level document, locked until the transaction ends. Writers of overrides take this
+/// lock before validating against the org document, and writers of the org document take it
+/// before checking the overrides, so neither can change what the other just checked.
+pub async fn org_level_for_update(conn: &mut Conn, org_id: Uuid) -> Result<Option<PolicyRow>, StoreError> {
+    let row = sqlx::query_as!(
+        PolicyRow,
+        r#"select id, org_id, team_id, key_id, document, revision, created_at, updated_at
+           from routing_policies where org_id = $1 and team_id is null and key_id is null for update"#,
+        org_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
+/// Every team and key override of an org (re-checked when the org document changes).
+pub async fn overrides(conn: &mut Conn, org_id: Uuid) -> Result<Vec<PolicyRow>, StoreError> {
+    let rows = sqlx::query_as!(
+        PolicyRow,
+        r#"select id, org_id, team_id, key_id, document, revision, created_at, updated_at
+           from routing_policies where org_id = $1 and (team_id is not null or key_id is not null) order by id"#,
+        org_id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+/// Whether any team or key override exists (the org document cannot be deleted while one does).
+pub async fn has_overrides(conn: &mut Conn, org_id: Uuid) -> Result<bool, StoreError> {
+    let row = sqlx::query!(
+        r#"select exists(select 1 from routing_policies where org_id = $1 and (team_id is not null or key_id is not null)) as "exists!""#,
+        org_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(row.exists)
+}
+
 pub async fn list(conn: &mut Conn, org_id: Uuid, f: &TargetFilter<'_>, page: Page) -> Result<Vec<PolicyRow>, StoreError> {
     let rows = sqlx::query_as!(
         PolicyRow,

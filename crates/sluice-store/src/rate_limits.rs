@@ -55,6 +55,21 @@ pub async fn get(conn: &mut Conn, org_id: Uuid, id: Uuid) -> Result<Option<RateL
     Ok(row)
 }
 
+/// Like `get`, but locks the row until the transaction ends. PATCH merges the request into the
+/// current limits; without the lock two concurrent PATCHes could each keep a limit the other
+/// cleared, or together clear all three.
+pub async fn get_for_update(conn: &mut Conn, org_id: Uuid, id: Uuid) -> Result<Option<RateLimitRow>, StoreError> {
+    let row = sqlx::query_as!(
+        RateLimitRow,
+        "select id, org_id, team_id, key_id, rpm, tpm, max_parallel, created_at, updated_at from rate_limits where org_id = $1 and id = $2 for update",
+        org_id,
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
 pub async fn list(conn: &mut Conn, org_id: Uuid, f: &TargetFilter<'_>, page: Page) -> Result<Vec<RateLimitRow>, StoreError> {
     let rows = sqlx::query_as!(
         RateLimitRow,

@@ -4,9 +4,13 @@
 
 pub mod audit_log;
 pub mod auth;
+pub mod budgets;
 pub mod health;
 pub mod keys;
 pub mod members;
 pub mod orgs;
+pub mod policies;
+pub mod rate_limits;
+mod target;
 pub mod teams;
 pub mod users;

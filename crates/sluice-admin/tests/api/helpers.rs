@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use sluice_admin::auth::throttle::ThrottleLimits;
 use sluice_admin::{AdminConfig, Application};
 use sluice_domain::credentials::CredentialCipher;
-use sluice_store::{Db, db, migrate, users};
+use sluice_domain::virtual_key::VirtualKeySecret;
+use sluice_store::{Db, db, keys, memberships, migrate, models, providers, teams, users};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -139,6 +140,86 @@ impl TestApp {
         let _ = admin;
         session
     }
+
+    /// Creates a user who belongs only to `team` (no org role), logged in.
+    pub async fn team_member(&self, team: Uuid, email: &str, role: &str) -> Session {
+        let session = self.session_for(email, false).await;
+        let mut conn = self.db.acquire().await.unwrap();
+        memberships::add_team_member(&mut conn, team, session.user_id, role).await.unwrap();
+        session
+    }
+
+    /// Creates a team straight in the store, so these tests do not depend on the teams endpoints.
+    pub async fn create_team(&self, org: Uuid, slug: &str) -> Uuid {
+        let mut conn = self.db.acquire().await.unwrap();
+        teams::insert(&mut conn, Uuid::now_v7(), org, slug, slug).await.unwrap().id
+    }
+
+    /// Creates a virtual key in `team` straight in the store.
+    pub async fn create_key(&self, org: Uuid, team: Uuid, name: &str) -> Uuid {
+        let secret = VirtualKeySecret::generate().unwrap();
+        let metadata = json!({});
+        let key = keys::NewKey {
+            id: Uuid::now_v7(),
+            org_id: org,
+            team_id: team,
+            user_id: None,
+            name,
+            allowed_models: &[],
+            allowed_endpoints: &[],
+            metadata: &metadata,
+            expires_at: None,
+            created_by: None,
+        };
+        let (prefix, last4) = (secret.display_prefix(), secret.last4());
+        let new_secret = keys::NewSecret { id: Uuid::now_v7(), hash: &secret.hash().0, display_prefix: &prefix, last4: &last4 };
+        let mut conn = self.db.acquire().await.unwrap();
+        keys::insert(&mut conn, &key, &new_secret).await.unwrap().id
+    }
+
+    /// Registers a chat model served by a provider of the given trust tier (`local`, `private`).
+    pub async fn model_with_trust(&self, model: &str, trust_tier: &str) {
+        let mut conn = self.db.acquire().await.unwrap();
+        let provider_name = format!("{trust_tier}-{model}");
+        let provider = providers::NewProvider {
+            id: Uuid::now_v7(),
+            name: &provider_name,
+            kind: "openai_compatible",
+            base_url: "http://127.0.0.1:8000/v1",
+            trust_tier,
+            region: None,
+            retention_days: None,
+            trains_on_data: false,
+            zero_data_retention: true,
+            credentials: None,
+            enabled: true,
+        };
+        let provider = providers::insert(&mut conn, &provider).await.unwrap();
+        let new_model = models::NewModel {
+            id: Uuid::now_v7(),
+            provider_id: provider.id,
+            name: model,
+            upstream_name: model,
+            capability_tier: "small",
+            mode: "chat",
+            context_window: None,
+            max_output_tokens: None,
+            enabled: true,
+        };
+        models::insert(&mut conn, &new_model).await.unwrap();
+    }
+
+    /// The org's audit entries, oldest first: (action, target id, details).
+    pub async fn audit_entries(&self, org: Uuid) -> Vec<(String, Option<Uuid>, Value)> {
+        let mut conn = self.db.acquire().await.unwrap();
+        let rows = sluice_store::audit::list(&mut conn, Some(org), &Default::default(), None, 200).await.unwrap();
+        rows.into_iter().rev().map(|r| (r.action, r.target_id, r.details)).collect()
+    }
+}
+
+/// The `field` of every problem in a validation error body.
+pub fn error_fields(body: &Value) -> Vec<String> {
+    body["error"]["fields"].as_array().map(|a| a.iter().filter_map(|f| f["field"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
 pub async fn expect_status(res: Response, expected: StatusCode) -> Value {

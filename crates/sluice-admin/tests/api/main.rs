@@ -6,8 +6,11 @@ mod helpers;
 
 mod audit_log;
 mod auth;
+mod budgets;
 mod keys;
 mod members;
 mod orgs;
+mod policies;
+mod rate_limits;
 mod teams;
 mod users;
