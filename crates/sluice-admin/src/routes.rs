@@ -20,6 +20,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(orgs::list_orgs)
             .service(orgs::get_org)
             .service(orgs::update_org)
-            .service(orgs::archive_org),
+            .service(orgs::archive_org)
+            // providers (platform-wide)
+            .service(providers::create_provider)
+            .service(providers::list_providers)
+            .service(providers::get_provider)
+            .service(providers::update_provider)
+            .service(providers::delete_provider),
     );
 }

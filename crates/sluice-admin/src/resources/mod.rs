@@ -5,4 +5,7 @@
 pub mod auth;
 pub mod health;
 pub mod orgs;
+pub mod provider_input;
+pub mod provider_url;
+pub mod providers;
 pub mod users;
