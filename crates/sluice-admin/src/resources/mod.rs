@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod health;
+pub mod model_prices;
+pub mod models;
 pub mod orgs;
 pub mod provider_input;
 pub mod provider_url;

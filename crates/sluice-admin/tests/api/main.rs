@@ -5,5 +5,6 @@
 mod helpers;
 
 mod auth;
+mod models;
 mod orgs;
 mod providers;
