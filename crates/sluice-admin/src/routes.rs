@@ -69,6 +69,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(policies::list_policies)
             .service(policies::get_policy)
             .service(policies::update_policy)
-            .service(policies::delete_policy),
+            .service(policies::delete_policy)
+            // providers (platform-wide)
+            .service(providers::create_provider)
+            .service(providers::list_providers)
+            .service(providers::get_provider)
+            .service(providers::update_provider)
+            .service(providers::delete_provider)
+            // models and their price versions (platform-wide)
+            .service(models::create_model)
+            .service(models::list_models)
+            .service(models::get_model)
+            .service(models::update_model)
+            .service(models::delete_model)
+            .service(model_prices::list_prices)
+            .service(model_prices::create_price),
     );
 }

@@ -235,7 +235,9 @@ pub async fn delete(conn: &mut Conn, id: Uuid) -> Result<bool, StoreError> {
 pub struct NewPrice {
     pub id: Uuid,
     pub model_id: Uuid,
-    pub effective_from: DateTime<Utc>,
+    /// None means now by the database's clock: the clock the price lookup compares against, so a
+    /// price "effective now" is in force for the rest of the transaction that inserts it.
+    pub effective_from: Option<DateTime<Utc>>,
     pub input_nano_per_mtok: i64,
     pub output_nano_per_mtok: i64,
     pub cached_input_nano_per_mtok: Option<i64>,
@@ -247,7 +249,7 @@ pub async fn insert_price(conn: &mut Conn, p: &NewPrice) -> Result<PriceRow, Sto
         PriceRow,
         r#"insert into model_prices (id, model_id, effective_from, input_nano_per_mtok, output_nano_per_mtok,
                                      cached_input_nano_per_mtok, cache_write_nano_per_mtok)
-           values ($1, $2, $3, $4, $5, $6, $7)
+           values ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7)
            returning id, model_id, effective_from, input_nano_per_mtok, output_nano_per_mtok,
                      cached_input_nano_per_mtok, cache_write_nano_per_mtok, created_at"#,
         p.id,
