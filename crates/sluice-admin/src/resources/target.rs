@@ -25,8 +25,12 @@ pub async fn require_row_read(conn: &mut Conn, access: &OrgAccess, org_id: Uuid,
 }
 
 /// 404 if the caller cannot see the row's target, 403 if they can see but not manage it.
+/// Reading comes first so that a row the caller cannot see answers the same 404 to a change as
+/// to a read.
 pub async fn require_row_manage(conn: &mut Conn, access: &OrgAccess, org_id: Uuid, team_id: Option<Uuid>, key_id: Option<Uuid>) -> Result<(), ApiError> {
-    require_target_manage(conn, access, org_id, stored_target(team_id, key_id)?).await
+    let target = stored_target(team_id, key_id)?;
+    require_target_read(conn, access, org_id, target).await?;
+    require_target_manage(conn, access, org_id, target).await
 }
 
 /// The list filter: what the caller asked for, narrowed to the teams they may see. `visible` is

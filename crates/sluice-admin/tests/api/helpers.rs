@@ -68,9 +68,12 @@ pub struct Session {
 impl TestApp {
     /// Creates a user straight in the store (with the standard test password).
     pub async fn create_user(&self, email: &str, platform_admin: bool) -> Uuid {
-        let hash = sluice_admin::auth::password::hash(PASSWORD.to_owned()).await.unwrap();
+        // Hashing once per test binary keeps the suite fast; every account gets its own salt in
+        // production, which the login path does not depend on.
+        static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+        let hash = HASH.get_or_init(|| async { sluice_admin::auth::password::hash(PASSWORD.to_owned()).await.unwrap() }).await;
         let mut conn = self.db.acquire().await.unwrap();
-        let user = users::NewUser { id: Uuid::now_v7(), email, display_name: email, password_hash: Some(&hash), is_platform_admin: platform_admin };
+        let user = users::NewUser { id: Uuid::now_v7(), email, display_name: email, password_hash: Some(hash), is_platform_admin: platform_admin };
         users::insert(&mut conn, &user).await.unwrap().id
     }
 

@@ -1,0 +1,7 @@
+//! End-to-end tests of the `sluice` binary: the commands an operator types, run as processes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+
+mod commands;
+mod up;
