@@ -148,7 +148,7 @@ fn find_bin_dir() -> Option<PathBuf> {
             .flatten()
             .filter_map(|e| Some((e.file_name().to_string_lossy().parse::<u32>().ok()?, e.path().join("bin"))))
             .collect();
-        versions.sort_by(|a, b| b.0.cmp(&a.0));
+        versions.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
         versions.into_iter().map(|(_, dir)| dir).collect::<Vec<_>>()
     });
     on_path.chain(debian.into_iter().flatten()).find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())

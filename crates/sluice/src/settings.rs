@@ -149,11 +149,10 @@ impl Settings {
 
     /// Checks that depend on more than one field's type.
     pub fn validate(&self) -> anyhow::Result<()> {
-        if let Some(secret) = &self.jwt_secret {
-            if secret.expose_secret().len() < 32 {
+        if let Some(secret) = &self.jwt_secret
+            && secret.expose_secret().len() < 32 {
                 bail!("invalid configuration: jwt_secret must be at least 32 bytes");
             }
-        }
         if let Some(key) = &self.credential_key {
             decode_credential_key(key).context("invalid configuration: credential_key")?;
         }

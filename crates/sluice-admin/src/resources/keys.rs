@@ -228,11 +228,10 @@ pub async fn create_key(state: web::Data<AppState>, principal: Principal, path: 
         return Err(ApiError::field("team_id", "no such team in this organization"));
     }
     require_team_manage(&access, input.team_id)?;
-    if let Some(user) = input.user_id {
-        if memberships::get_org_member(&mut tx, org_id, user).await?.is_none() && memberships::get_team_member(&mut tx, input.team_id, user).await?.is_none() {
+    if let Some(user) = input.user_id
+        && memberships::get_org_member(&mut tx, org_id, user).await?.is_none() && memberships::get_team_member(&mut tx, input.team_id, user).await?.is_none() {
             return Err(ApiError::field("user_id", "is not a member of this organization or team"));
         }
-    }
     let (secret, secret_id) = new_secret()?;
     let new_key = keys::NewKey {
         id: Uuid::now_v7(),

@@ -1,6 +1,6 @@
 //! Test harness: a fresh, migrated database per test and the real admin server on port 0.
 //!
-//! The PostgreSQL server comes from `SLUICE_TEST_DATABASE_URL` (any database on it; default
+//! The PostgreSQL server comes from `TEST_DATABASE_URL` (any database on it; default
 //! `postgres://postgres@127.0.0.1:5432/postgres`). Each test creates `sluice_test_<uuid>`; the
 //! test script drops them afterwards.
 
@@ -27,7 +27,7 @@ pub struct TestApp {
 }
 
 pub fn server_url() -> String {
-    std::env::var("SLUICE_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 pub fn test_config() -> AdminConfig {

@@ -105,11 +105,10 @@ impl Running {
 pub async fn wait_until_ready(client: &reqwest::Client, url: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if let Ok(res) = client.get(url).send().await {
-            if res.status().is_success() {
+        if let Ok(res) = client.get(url).send().await
+            && res.status().is_success() {
                 return;
             }
-        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     panic!("{url} never became ready");
