@@ -3,7 +3,8 @@
 #
 #   ./scripts/test.sh
 #
-# 1. Installs what is missing (PostgreSQL server and client, via apt-get).
+# 1. Installs what is missing (PostgreSQL server and client, Redis server, via apt-get). Nothing
+#    needs to be running: the suite starts its own private instances.
 # 2. Starts a private PostgreSQL on a free loopback port in a temporary directory (trust auth,
 #    no fsync), so the suite never depends on — or disturbs — a database already on the machine.
 #    Set TEST_DATABASE_URL to use an existing server instead.
@@ -33,12 +34,16 @@ if ! command -v cargo >/dev/null; then
   echo "cargo not found: install the Rust toolchain (https://rustup.rs) first" >&2
   exit 1
 fi
-if ! PG_BIN=$(pg_bin_dir); then
-  log "installing PostgreSQL (apt-get)"
+missing=()
+pg_bin_dir >/dev/null || missing+=(postgresql postgresql-client)
+# Redis: the quota store's tests start private redis-server instances.
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]} (apt-get)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-client >/dev/null
-  PG_BIN=$(pg_bin_dir)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+PG_BIN=$(pg_bin_dir)
 export PATH="$PG_BIN:$PATH"
 
 # --- 2. a private PostgreSQL ------------------------------------------------------------------
