@@ -36,7 +36,8 @@ if ! command -v cargo >/dev/null; then
 fi
 missing=()
 pg_bin_dir >/dev/null || missing+=(postgresql postgresql-client)
-# Redis: the quota store's tests start private redis-server instances.
+# Redis is not used by this milestone's tests; it is installed so the quota store's tests (which
+# start private redis-server instances) find it on a machine that has only PostgreSQL.
 command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} (apt-get)"

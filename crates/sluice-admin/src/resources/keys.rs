@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sluice_domain::names::display_name;
-use sluice_domain::policy::check_model_name;
 use sluice_domain::virtual_key::{Endpoint, VirtualKeySecret};
 use sluice_store::keys::{self, KeyPatch, KeyRow, NewSecret};
 use sluice_store::{memberships, teams};
@@ -22,10 +21,11 @@ use crate::http::idempotency::REDACT_HEADER;
 use crate::http::{Paginated, Patch, ValidJson, page::page_of};
 use crate::state::AppState;
 
+mod scopes;
+use scopes::{check_expiry, check_metadata, check_models, endpoint_names};
+
 /// Longest grace period a rotated secret may keep working.
 const MAX_GRACE_SECS: i64 = 7 * 24 * 3600;
-const MAX_METADATA_BYTES: usize = 16 * 1024;
-const MAX_SCOPE_ENTRIES: usize = 100;
 
 #[derive(Serialize, ToSchema, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "snake_case")]
@@ -161,37 +161,6 @@ pub struct KeyListQuery {
     pub q: Option<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
-}
-
-fn check_models(models: &[String]) -> Result<(), ApiError> {
-    if models.len() > MAX_SCOPE_ENTRIES {
-        return Err(ApiError::field("allowed_models", "at most 100 entries"));
-    }
-    for (i, model) in models.iter().enumerate() {
-        check_model_name(model).map_err(|e| ApiError::field(format!("allowed_models[{i}]"), e.0))?;
-    }
-    Ok(())
-}
-
-fn endpoint_names(endpoints: &[Endpoint]) -> Vec<String> {
-    let mut names: Vec<String> = endpoints.iter().map(|e| e.as_str().to_owned()).collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-fn check_metadata(metadata: &Value) -> Result<(), ApiError> {
-    if !metadata.is_object() {
-        return Err(ApiError::field("metadata", "must be a JSON object"));
-    }
-    if serde_json::to_vec(metadata).map_or(0, |v| v.len()) > MAX_METADATA_BYTES {
-        return Err(ApiError::field("metadata", "must be at most 16 KiB"));
-    }
-    Ok(())
-}
-
-fn check_expiry(at: DateTime<Utc>) -> Result<(), ApiError> {
-    if at <= Utc::now() { Err(ApiError::field("expires_at", "must be in the future")) } else { Ok(()) }
 }
 
 /// A fresh secret and the columns stored for it.
