@@ -22,7 +22,7 @@ use crate::routes;
                        rate limits, providers, models and prices, routing policies and the audit log.\n\n\
                        Errors always have the body `{\"error\": {\"code\", \"message\", \"fields\"?}}`. \
                        PATCH bodies: an absent field is unchanged, `null` clears it, a value sets it. \
-                       POST requests accept an `Idempotency-Key` header: a retry with the same key and body \
+                       POST requests accept an `Idempotency-Key` header: after a success, a retry with the same key and body \
                        replays the first response (with `Idempotent-Replayed: true`); the same key with a \
                        different body is a 422. Lists are paginated with `limit` and `cursor`.",
         license(name = "Apache-2.0")
@@ -60,7 +60,7 @@ impl Modify for Conventions {
                     .name(crate::http::idempotency::HEADER)
                     .parameter_in(ParameterIn::Header)
                     .required(Required::False)
-                    .description(Some("Makes the POST safe to retry: the same key and body replay the first response."))
+                    .description(Some("Makes the POST safe to retry: after a success, the same key and body replay its response; failures are not stored."))
                     .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(255))))
                     .build();
                 post.parameters.get_or_insert_with(Vec::new).push(header.into());

@@ -2,7 +2,7 @@
 //!
 //! Protocol: `claim` inserts a pending record (or finds the existing one) in its own short
 //! transaction; the request runs; `complete` stores the response, or `release` deletes the claim
-//! when the response is not worth replaying (a 5xx: the client should be able to retry for real).
+//! when the request failed (it changed nothing, so a retry should run for real).
 
 use uuid::Uuid;
 

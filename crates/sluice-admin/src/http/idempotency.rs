@@ -4,8 +4,9 @@
 //! other's responses). The first request claims the key before the handler runs; a retry with
 //! the same key and the same method, path and body gets the stored response with
 //! `Idempotent-Replayed: true`; the same key with a different request is a 422; a retry while
-//! the first is still running is a 409. 5xx responses are not stored, so the client's retry
-//! really runs again.
+//! the first is still running is a 409. Only successful (2xx) responses are stored: a failed
+//! request changed nothing (its transaction rolled back), so a retry after fixing the cause —
+//! logging in again, getting the role — runs for real instead of replaying the failure.
 //!
 //! Secrets are shown once, even to a retry: a handler whose response carries a secret names the
 //! field in the internal `REDACT_HEADER`; the stored copy has that field set to null, so the
@@ -85,7 +86,7 @@ async fn claim(state: &AppState, principal: &str, key: &str, hash: &[u8]) -> Res
     Ok(idempotency::claim(&mut conn, principal, key, hash).await?)
 }
 
-/// Stores the response (or releases the claim for a 5xx) and passes it on.
+/// Stores a successful response (or releases the claim) and passes it on.
 async fn finish(state: &AppState, principal: &str, key: &str, response: ServiceResponse<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let (req, res) = response.into_parts();
     let status = res.status();
@@ -95,7 +96,7 @@ async fn finish(state: &AppState, principal: &str, key: &str, response: ServiceR
     headers.remove(REDACT_HEADER);
     let body = actix_web::body::to_bytes(res.into_body()).await.map_err(|_| ApiError::internal("could not buffer the response"))?;
     let mut conn = state.db.acquire().await.map_err(ApiError::from)?;
-    if status.is_server_error() {
+    if !status.is_success() {
         idempotency::release(&mut conn, principal, key).await.map_err(ApiError::from)?;
     } else {
         let stored_body = match &redact {

@@ -112,6 +112,11 @@ async fn idempotent_key_creation_replays_without_the_secret() {
     assert_eq!(list["items"].as_array().unwrap().len(), 1, "the retry created nothing");
     let different = send(json!({"team_id": team, "name": "other"})).await.unwrap();
     assert_eq!(different.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A failed request is not stored: after fixing the body, the same key runs for real.
+    let url_other = format!("{}/api/v1/orgs/{org}/teams", app.address);
+    let post_team = |body: Value| app.client.post(&url_other).bearer_auth(&root.token).header("Idempotency-Key", "team-1").json(&body).send();
+    assert_eq!(post_team(json!({"name": ""})).await.unwrap().status(), StatusCode::BAD_REQUEST);
+    assert_eq!(post_team(json!({"name": "Research"})).await.unwrap().status(), StatusCode::CREATED);
     // The stored idempotency record does not hold the secret either.
     let stored: Vec<Vec<u8>> = sqlx::query_scalar("select response_body from idempotency_records")
         .fetch_all(&mut *app.db.acquire().await.unwrap())
