@@ -89,3 +89,31 @@ define_id!(
     /// One data-plane request (the ledger's identity).
     RequestId,
 );
+
+impl RequestId {
+    /// When the request was admitted: the millisecond timestamp inside its UUIDv7. The ledger
+    /// row's `occurred_at` is derived from it, so any component holding only the request id
+    /// (a reconciler, a replayed outbox) computes the same row identity.
+    pub fn admitted_at(&self) -> chrono::DateTime<chrono::Utc> {
+        let millis = self.0.get_timestamp().map_or(0, |t| {
+            let (secs, nanos) = t.to_unix();
+            i64::try_from(secs).unwrap_or(0) * 1000 + i64::from(nanos / 1_000_000)
+        });
+        chrono::DateTime::from_timestamp_millis(millis).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_carry_their_admission_time() {
+        let before = chrono::Utc::now() - chrono::Duration::milliseconds(1);
+        let id = RequestId::new();
+        let after = chrono::Utc::now();
+        let at = id.admitted_at();
+        assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
+        assert_eq!(at, RequestId::from_uuid(id.as_uuid()).admitted_at());
+    }
+}

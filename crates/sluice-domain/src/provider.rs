@@ -24,10 +24,12 @@ pub enum ProviderKind {
     Anthropic,
     /// Any server speaking the OpenAI API: vLLM, Ollama, llama.cpp, LM Studio, TGI.
     OpenaiCompatible,
+    /// Sluice's built-in, offline, deterministic provider (answers in-process).
+    Demo,
 }
 
-string_enum!(ProviderKind { Openai => "openai", Anthropic => "anthropic", OpenaiCompatible => "openai_compatible" }
-    else "must be one of openai, anthropic, openai_compatible");
+string_enum!(ProviderKind { Openai => "openai", Anthropic => "anthropic", OpenaiCompatible => "openai_compatible", Demo => "demo" }
+    else "must be one of openai, anthropic, openai_compatible, demo");
 
 /// Where a provider runs, which decides which data classes may be sent to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]

@@ -16,15 +16,18 @@ pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod keys;
+pub mod ledger;
 pub mod memberships;
 pub mod migrate;
 pub mod models;
+pub mod notify;
 pub mod orgs;
 pub mod page;
 pub mod policies;
 pub mod providers;
 pub mod rate_limits;
 pub mod sessions;
+pub mod snapshot;
 pub mod teams;
 pub mod users;
 

@@ -22,6 +22,8 @@ pub enum Command {
     /// Run everything in one process: admin API, gateway and workers. Without DATABASE_URL it
     /// starts a private PostgreSQL in the data directory.
     Up(UpArgs),
+    /// Run only the gateway (data plane), for scaling it separately from the admin API.
+    Gateway(GatewayArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
     /// Manage console accounts.
@@ -45,6 +47,15 @@ pub struct UpArgs {
     /// Admin API listen address (default 127.0.0.1:8081). Also `SLUICE_ADMIN_ADDR`.
     #[arg(long)]
     pub admin_addr: Option<SocketAddr>,
+    /// Gateway listen address (default 127.0.0.1:8080). Also `SLUICE_GATEWAY_ADDR`.
+    #[arg(long)]
+    pub gateway_addr: Option<SocketAddr>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
     /// Gateway listen address (default 127.0.0.1:8080). Also `SLUICE_GATEWAY_ADDR`.
     #[arg(long)]
     pub gateway_addr: Option<SocketAddr>,

@@ -33,8 +33,11 @@ pub struct Settings {
     /// An existing PostgreSQL database. Without it, `sluice up` runs a private one.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
-    /// Redis for shared quotas across replicas (used by the gateway).
+    /// Redis for quotas shared by several gateway replicas. Without it the gateway keeps its
+    /// counters in process (one machine).
     pub redis_url: Option<SecretString>,
+    /// Longest wait for Redis on the request path; past it the request fails closed.
+    pub redis_timeout_ms: u64,
     pub log_format: LogFormat,
     /// HMAC key for console access tokens, at least 32 bytes. Generated into the data
     /// directory when absent; set it explicitly when running several admin replicas.
@@ -55,6 +58,7 @@ struct Defaults {
     gateway_addr: &'static str,
     data_dir: &'static str,
     database_max_connections: u32,
+    redis_timeout_ms: u64,
     log_format: LogFormat,
     credential_key_id: &'static str,
     access_token_ttl_secs: u64,
@@ -66,6 +70,7 @@ const DEFAULTS: Defaults = Defaults {
     gateway_addr: "127.0.0.1:8080",
     data_dir: ".sluice",
     database_max_connections: 10,
+    redis_timeout_ms: 50,
     log_format: LogFormat::Pretty,
     credential_key_id: "k1",
     access_token_ttl_secs: 15 * 60,
@@ -92,7 +97,7 @@ pub struct EnvVars(pub Vec<(String, String)>);
 
 /// Keys whose values are numbers; every other value stays a string (so a numeric-looking
 /// secret is not turned into a number).
-const NUMERIC_KEYS: &[&str] = &["database_max_connections", "access_token_ttl_secs", "refresh_token_ttl_secs"];
+const NUMERIC_KEYS: &[&str] = &["database_max_connections", "redis_timeout_ms", "access_token_ttl_secs", "refresh_token_ttl_secs"];
 
 impl EnvVars {
     pub fn from_process() -> Self {

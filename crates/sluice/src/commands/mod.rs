@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod admin;
+pub mod gateway;
 pub mod migrate;
 pub mod openapi;
 pub mod up;
@@ -23,6 +24,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let overrides = Overrides { admin_addr: args.admin_addr, gateway_addr: args.gateway_addr, data_dir: args.common.data_dir };
             up::run(load(config, &overrides)?).await
         }
+        Command::Gateway(args) => {
+            let overrides = Overrides { gateway_addr: args.gateway_addr, data_dir: args.common.data_dir, ..Overrides::default() };
+            gateway::run(load(config, &overrides)?).await
+        }
         Command::Migrate(common) => migrate::run(load(config, &data_dir_only(common))?).await,
         Command::Admin { command: AdminCommand::Create(args) } => {
             let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
@@ -42,8 +47,13 @@ fn load(config: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Settings
     Ok(settings)
 }
 
-/// The admin API's configuration: configured secrets, or ones generated into the data directory.
-pub fn admin_config(settings: &Settings) -> anyhow::Result<AdminConfig> {
+/// The configured secrets, or ones generated into (and kept in) the data directory.
+pub struct Secrets {
+    pub jwt_secret: secrecy::SecretString,
+    pub cipher: CredentialCipher,
+}
+
+pub fn secrets(settings: &Settings) -> anyhow::Result<Secrets> {
     let generated = if settings.jwt_secret.is_none() || settings.credential_key.is_none() {
         if settings.database_url.is_some() {
             tracing::warn!(
@@ -58,8 +68,36 @@ pub fn admin_config(settings: &Settings) -> anyhow::Result<AdminConfig> {
     let jwt = settings.jwt_secret.as_ref().or(generated.as_ref().map(|g| &g.jwt_secret)).ok_or_else(|| anyhow::anyhow!("no jwt_secret"))?;
     let key = settings.credential_key.as_ref().or(generated.as_ref().map(|g| &g.credential_key)).ok_or_else(|| anyhow::anyhow!("no credential_key"))?;
     let cipher = CredentialCipher::new(settings.credential_key_id.clone(), &decode_credential_key(key)?).map_err(|e| anyhow::anyhow!("credential_key: {e}"))?;
-    let mut config = AdminConfig::new(jwt.expose_secret().as_bytes().to_vec(), cipher);
+    Ok(Secrets { jwt_secret: jwt.clone(), cipher })
+}
+
+/// The admin API's configuration.
+pub fn admin_config(settings: &Settings, secrets: &Secrets) -> anyhow::Result<AdminConfig> {
+    let mut config = AdminConfig::new(secrets.jwt_secret.expose_secret().as_bytes().to_vec(), secrets.cipher.clone());
     config.access_token_ttl = std::time::Duration::from_secs(settings.access_token_ttl_secs);
     config.refresh_token_ttl = std::time::Duration::from_secs(settings.refresh_token_ttl_secs);
     Ok(config)
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
 }

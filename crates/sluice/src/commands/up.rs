@@ -1,5 +1,4 @@
-//! `sluice up`: everything in one process. Today that is the admin API and its housekeeping;
-//! the gateway and the ledger workers join here as they land.
+//! `sluice up`: everything in one process — the admin API, the gateway, and housekeeping.
 
 use std::net::TcpListener;
 use std::time::Duration;
@@ -8,12 +7,13 @@ use sluice_admin::Application;
 use sluice_store::{Db, idempotency, migrate};
 
 use crate::bootstrap;
-use crate::commands::admin_config;
+use crate::commands::{admin_config, gateway, secrets, shutdown_signal};
 use crate::database;
 use crate::settings::Settings;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
-    let config = admin_config(&settings)?;
+    let secrets = secrets(&settings)?;
+    let config = admin_config(&settings, &secrets)?;
     let database = database::open(&settings).await?;
     if let Some(first) = bootstrap::first_start(&database.db).await? {
         // Printed once, to the terminal that started Sluice, not to the log.
@@ -27,16 +27,25 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     let listener = TcpListener::bind(settings.admin_addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.admin_addr))?;
     let app = Application::build(config, database.db.clone(), listener)?;
-    let handle = app.handle();
-    tracing::info!(admin = %settings.admin_addr, "Sluice is up: admin API on http://{}/api/v1, docs on http://{}/docs/", settings.admin_addr, settings.admin_addr);
+    let gateway = gateway::build(&settings, database.db.clone(), secrets.cipher.clone()).await?;
+    let (admin_handle, gateway_handle) = (app.handle(), gateway.handle());
+    tracing::info!(
+        admin = %settings.admin_addr,
+        gateway = %settings.gateway_addr,
+        "Sluice is up: gateway on http://{}/v1, admin API on http://{}/api/v1, docs on http://{}/docs/",
+        settings.gateway_addr,
+        settings.admin_addr,
+        settings.admin_addr
+    );
     let housekeeping = tokio::spawn(housekeeping(database.db.clone()));
-    let server = tokio::spawn(app.run_until_stopped());
+    let admin = tokio::spawn(app.run_until_stopped());
+    let data_plane = tokio::spawn(gateway.run_until_stopped());
 
     shutdown_signal().await;
-    tracing::info!("shutting down");
-    handle.stop(true).await;
+    tracing::info!("shutting down: draining streams and flushing usage");
+    tokio::join!(gateway_handle.stop(true), admin_handle.stop(true));
     housekeeping.abort();
-    let _ = server.await;
+    let _ = tokio::join!(admin, data_plane);
     database.close().await;
     Ok(())
 }
@@ -53,27 +62,5 @@ async fn housekeeping(db: Db) {
         if let Err(err) = migrate::ensure_ledger_partitions(&mut conn).await {
             tracing::warn!(error = %err, "creating ledger partitions failed");
         }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
     }
 }

@@ -1,0 +1,100 @@
+//! Sluice's gateway (data plane): OpenAI-compatible chat completions (JSON and SSE),
+//! embeddings and model listing, behind virtual keys, with rate limits, concurrency limits and
+//! hierarchical budgets decided atomically before any provider is called, and exactly one ledger
+//! row per admitted request.
+//!
+//! Layers: `server` (routes) → `api` (request parsing, error shapes, headers) → `pipeline` (the
+//! one path every surface takes) → `providers` (one folder per provider) — with `snapshot`
+//! (in-memory configuration, refreshed on change notifications), `quota` (Redis or in-process)
+//! and `usage` (outbox, shipper, crash recovery).
+//!
+//! Invariants: no PostgreSQL call on the request path (the snapshot serves it; the ledger is
+//! written by the shipper); no provider is called before the admission reserved the request's
+//! worst-case cost; every admitted request is settled or released exactly once.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod metrics_endpoint;
+pub mod pipeline;
+pub mod providers;
+pub mod quota;
+pub mod server;
+pub mod snapshot;
+pub mod state;
+pub mod tokens;
+pub mod usage;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use sluice_domain::credentials::CredentialCipher;
+use sluice_store::Db;
+
+pub use config::GatewayConfig;
+pub use quota::AnyQuota;
+
+use crate::snapshot::{SnapshotHandle, build_snapshot, spawn_refresher};
+use crate::state::GatewayState;
+use crate::usage::shipper::{self, ShipperStop};
+use crate::usage::{Outbox, rebuild, recovery};
+
+pub struct Gateway {
+    port: u16,
+    server: Server,
+    shipper: tokio::task::JoinHandle<()>,
+    shipper_stop: ShipperStop,
+    refresher: tokio::task::JoinHandle<()>,
+    state: GatewayState,
+}
+
+impl Gateway {
+    /// Recovers what a previous run left in the outbox, loads the configuration, rebuilds
+    /// in-process budget counters from the ledger, and binds the server (port 0 in tests).
+    pub async fn build(config: GatewayConfig, db: Db, cipher: CredentialCipher, quota: AnyQuota, listener: TcpListener) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        tokens::warm_up();
+        let _ = metrics_endpoint::handle();
+        let recovered = recovery::recover(&config.outbox_dir, &db, &quota).await?;
+        if recovered != recovery::Recovered::default() {
+            tracing::info!(completions = recovered.completions, interrupted = recovered.interrupted, "usage recovered from a previous run");
+        }
+        let snapshot = build_snapshot(&db, &cipher).await?;
+        if !quota.is_shared() {
+            let restored = rebuild::budgets_from_ledger(&snapshot, &db, &quota).await?;
+            tracing::debug!(budgets = restored, "in-process budget counters rebuilt from the ledger");
+        }
+        let handle = SnapshotHandle::new(snapshot);
+        let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload);
+        let (outbox, shipments) = Outbox::open(&config.outbox_dir.join(&config.instance_id))?;
+        let shipper_stop = ShipperStop::default();
+        let shipper = shipper::spawn(db, outbox.clone(), shipments, shipper_stop.clone());
+        let state = GatewayState { snapshot: handle, quota: Arc::new(quota), outbox, config: Arc::new(config) };
+        let server = server::http_server(state.clone(), listener)?;
+        Ok(Self { port, server, shipper, shipper_stop, refresher, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped, then flushes the outbox: every finished request's row reaches
+    /// PostgreSQL before this returns (or stays in the outbox file for the next start).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        // Streams still finishing settle through spawned tasks; give them a moment.
+        let deadline = tokio::time::Instant::now() + self.state.config.drain_deadline;
+        while self.state.outbox.in_flight() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        self.refresher.abort();
+        self.shipper_stop.stop();
+        let _ = self.shipper.await;
+        result
+    }
+}

@@ -1,0 +1,109 @@
+//! Building the quota admission for a request from the snapshot: the key's, team's and org's
+//! limits and budgets (with the current period in the org's time zone) and the worst-case cost.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sluice_domain::ids::RequestId;
+use sluice_domain::provider::ProviderKind;
+use sluice_domain::{Money, PricePerMTok};
+use sluice_quota::{AdmitRequest, BudgetCheck, CostPlan, Level, LevelLimits, RateSpec, Tenant};
+
+use crate::api::errors::GatewayError;
+use crate::config::GatewayConfig;
+use crate::snapshot::{Controls, KeyEntry, ModelEntry, Snapshot};
+
+/// What the caller asked for, in tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenAsk {
+    pub prompt: u32,
+    /// Output tokens per choice the request allows (after clamping to the model).
+    pub max_output_per_choice: u32,
+    /// Whether the request named `max_tokens` itself.
+    pub explicit_max: bool,
+    pub choices: u32,
+}
+
+/// Prompt tokens are counted with an OpenAI encoding; other families tokenise differently, so
+/// their prompts are reserved with this margin (the provider's count is charged at settle).
+fn prompt_margin(kind: ProviderKind) -> u32 {
+    match kind {
+        ProviderKind::Openai | ProviderKind::Demo => 100,
+        ProviderKind::Anthropic | ProviderKind::OpenaiCompatible => 125,
+    }
+}
+
+pub fn build(
+    snapshot: &Snapshot,
+    config: &GatewayConfig,
+    key: &KeyEntry,
+    model: &ModelEntry,
+    ask: TokenAsk,
+    request_id: RequestId,
+    now: DateTime<Utc>,
+) -> Result<AdmitRequest, GatewayError> {
+    let tenant = Tenant { org: key.org_id, team: key.team_id, key: key.key_id };
+    let levels: [(Level, uuid::Uuid, Option<&Controls>); 3] = [
+        (Level::Key, key.key_id.as_uuid(), snapshot.key_controls.get(&key.key_id)),
+        (Level::Team, key.team_id.as_uuid(), snapshot.team_controls.get(&key.team_id)),
+        (Level::Org, key.org_id.as_uuid(), snapshot.org_controls.get(&key.org_id)),
+    ];
+    let zone = snapshot.zone(key.org_id);
+    let burst = |per_minute: u32| (per_minute.saturating_mul(config.rate_burst_seconds) / 60).max(1);
+    let mut limits = Vec::new();
+    let mut budgets = Vec::new();
+    for (level, id, controls) in levels {
+        let Some(controls) = controls else { continue };
+        if let Some(l) = controls.limits {
+            limits.push(LevelLimits {
+                level,
+                id,
+                rpm: l.rpm.map(|n| RateSpec { per_minute: n, burst: burst(n) }),
+                tpm: l.tpm.map(|n| RateSpec { per_minute: n, burst: burst(n) }),
+                max_parallel: l.max_parallel,
+            });
+        }
+        for b in &controls.budgets {
+            let window = b.period.window(zone, now);
+            budgets.push(BudgetCheck { level, budget_id: b.id, period: window.label, amount: b.amount, hard: b.hard, period_end: window.end });
+        }
+    }
+    let reserved_prompt = u64::from(ask.prompt) * u64::from(prompt_margin(model.provider.kind)) / 100;
+    let reserved_prompt = u32::try_from(reserved_prompt).unwrap_or(u32::MAX);
+    let max_output = ask.max_output_per_choice.saturating_mul(ask.choices.max(1));
+    let cost = match (model.price, config.unpriced_ceiling) {
+        (Some(price), _) => CostPlan {
+            fixed: price.input.cost_of(u64::from(reserved_prompt)),
+            output_price: price.output,
+            max_output_tokens: max_output,
+            min_output_tokens: if ask.explicit_max && !config.clamp_max_tokens_to_budget { max_output } else { ask.choices.max(1) },
+        },
+        (None, Some(ceiling)) => CostPlan { fixed: ceiling, output_price: PricePerMTok::default(), max_output_tokens: max_output, min_output_tokens: max_output },
+        (None, None) => return Err(GatewayError::Unpriced(model.name.clone())),
+    };
+    Ok(AdmitRequest {
+        request_id,
+        tenant,
+        limits,
+        budgets,
+        prompt_tokens: reserved_prompt,
+        cost,
+        lease: config.reservation_lease,
+    })
+}
+
+/// The actual cost of what the provider reported (exact, rounded up per component).
+pub fn actual_cost(model: &ModelEntry, prompt: u32, cached: u32, completion: u32, ceiling: Option<Money>) -> Money {
+    let Some(price) = model.price else { return ceiling.unwrap_or(Money::ZERO) };
+    let uncached = prompt.saturating_sub(cached);
+    let cached_price = price.cached_input.unwrap_or(price.input);
+    let nanos = price.input.cost_of(u64::from(uncached)).nanos()
+        + cached_price.cost_of(u64::from(cached)).nanos()
+        + price.output.cost_of(u64::from(completion)).nanos();
+    Money::from_nanos(nanos)
+}
+
+/// Retry-After for a rate limit, rounded up to whole seconds as the header requires.
+pub fn retry_after_secs(d: Duration) -> Duration {
+    Duration::from_secs(d.as_secs() + u64::from(d.subsec_nanos() > 0))
+}

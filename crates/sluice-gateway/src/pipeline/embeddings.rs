@@ -1,0 +1,55 @@
+//! Embeddings through the pipeline: same authentication, admission, guard and ledger as chat.
+
+use std::time::Instant;
+
+use actix_web::HttpResponse;
+use actix_web::http::header::HeaderMap;
+use sluice_domain::provider::ModelMode;
+use sluice_domain::virtual_key::Endpoint;
+
+use super::admission::{self, TokenAsk};
+use super::chat::{row_template, upstream_code, upstream_error};
+use super::guard::{End, ReservationGuard};
+use super::{RequestMeta, admit, fresh_snapshot, resolve_model};
+use crate::api::errors::GatewayError;
+use crate::api::headers;
+use crate::api::openai::embeddings::EmbeddingsRequest;
+use crate::auth;
+use crate::providers;
+use crate::state::GatewayState;
+use crate::tokens;
+
+pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body: &[u8], meta: &RequestMeta) -> Result<HttpResponse, GatewayError> {
+    let snapshot = fresh_snapshot(state)?;
+    let key = auth::authenticate(request_headers, &snapshot, Endpoint::Embeddings)?;
+    let request = EmbeddingsRequest::parse(body)?;
+    let model = resolve_model(&snapshot, &key, &request.model, ModelMode::Embedding)?;
+    let prompt: u32 = request.inputs.iter().map(|t| tokens::count_text(t)).fold(0u32, u32::saturating_add);
+    let ask = TokenAsk { prompt, max_output_per_choice: 0, explicit_max: true, choices: 1 };
+    let admission = admission::build(&snapshot, &state.config, &key, &model, ask, meta.request_id, meta.occurred_at)?;
+    drop(snapshot);
+    let grant = admit(state, &admission).await?;
+    let row = row_template(meta, &key, &model, "embeddings", &request.model, prompt, grant.reservation.reserved.nanos());
+    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), state.config.unpriced_ceiling, meta.started);
+    let upstream_started = Instant::now();
+    let outcome = providers::embeddings(&model, &request.inputs).await;
+    let upstream_elapsed = upstream_started.elapsed();
+    let request_id = meta.request_id.to_string();
+    match outcome {
+        Err(err) => {
+            guard.finish(End::Released { status: "upstream_error", error_code: upstream_code(&err).to_owned() });
+            Err(upstream_error(err))
+        }
+        Ok((body, usage)) => {
+            let overhead_us = meta.started.elapsed().saturating_sub(upstream_elapsed).as_micros() as u64;
+            guard.set_overhead(overhead_us);
+            let cost = guard.cost_of(&usage);
+            let mut response = HttpResponse::Ok();
+            headers::routing(&mut response, &request_id, &model);
+            headers::cost(&mut response, cost, overhead_us);
+            headers::rate_limits(&mut response, &grant.rates);
+            guard.finish(End::Completed { usage, estimated: false, status: "ok", error_code: None });
+            Ok(response.json(body))
+        }
+    }
+}

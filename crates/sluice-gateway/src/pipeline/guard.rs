@@ -1,0 +1,129 @@
+//! The reservation guard: from admission until the request ends it owns the reservation and the
+//! ledger row. `finish` settles (or releases) and writes the row; if the guard is dropped
+//! instead — the client went away, a future was cancelled, a handler panicked — `Drop` does it,
+//! conservatively. The work runs in a spawned task so the response is not delayed by it.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::json;
+use sluice_domain::Money;
+use sluice_quota::{QuotaStore, Reservation, Usage};
+use sluice_store::ledger::LedgerRow;
+
+use crate::providers::TokenUsage;
+use crate::quota::AnyQuota;
+use crate::snapshot::ModelEntry;
+use crate::usage::{Intent, Outbox};
+
+use super::admission::actual_cost;
+
+/// How a request ended.
+#[derive(Debug, Clone)]
+pub enum End {
+    /// The provider answered; `usage` is its count (or our estimate, flagged).
+    Completed { usage: TokenUsage, estimated: bool, status: &'static str, error_code: Option<String> },
+    /// Nothing was consumed (the provider refused before doing work, or was never called).
+    Released { status: &'static str, error_code: String },
+}
+
+struct Settlement {
+    quota: Arc<AnyQuota>,
+    outbox: Outbox,
+    reservation: Reservation,
+    row: LedgerRow,
+    model: Arc<ModelEntry>,
+    unpriced_ceiling: Option<Money>,
+    started: Instant,
+    overhead_us: Option<i32>,
+}
+
+pub struct ReservationGuard {
+    settlement: Option<Settlement>,
+}
+
+impl ReservationGuard {
+    /// Records the intent in the outbox and arms the guard.
+    pub fn arm(quota: Arc<AnyQuota>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
+        outbox.intent(Intent { reservation: reservation.clone(), row: row.clone() });
+        Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, unpriced_ceiling, started, overhead_us: None }) }
+    }
+
+    pub fn reservation(&self) -> Option<&Reservation> {
+        self.settlement.as_ref().map(|s| &s.reservation)
+    }
+
+    pub fn set_overhead(&mut self, overhead_us: u64) {
+        if let Some(s) = self.settlement.as_mut() {
+            s.overhead_us = Some(i32::try_from(overhead_us).unwrap_or(i32::MAX));
+        }
+    }
+
+    /// The cost this usage will be charged (for response headers).
+    pub fn cost_of(&self, usage: &TokenUsage) -> Money {
+        self.settlement.as_ref().map_or(Money::ZERO, |s| actual_cost(&s.model, usage.prompt, usage.cached, usage.completion, s.unpriced_ceiling))
+    }
+
+    pub fn finish(mut self, end: End) {
+        if let Some(settlement) = self.settlement.take() {
+            spawn_close(settlement, end);
+        }
+    }
+}
+
+impl Drop for ReservationGuard {
+    fn drop(&mut self) {
+        if let Some(settlement) = self.settlement.take() {
+            // Dropped without an ending: the provider may have done (and billed) all the work we
+            // reserved for, so charge the reservation. Streams finish with their delivered
+            // estimate instead (see `stream`).
+            let usage = TokenUsage { prompt: settlement.row.input_tokens as u32, completion: settlement.reservation.granted_output_tokens, cached: 0 };
+            spawn_close(settlement, End::Completed { usage, estimated: true, status: "client_disconnected", error_code: None });
+        }
+    }
+}
+
+fn spawn_close(settlement: Settlement, end: End) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => {
+            handle.spawn(settlement.close(end));
+        }
+        // No runtime (process shutting down): the intent in the outbox settles it on restart.
+        Err(_) => tracing::warn!(request_id = %settlement.reservation.request_id, "no runtime to settle a request; recovery will"),
+    }
+}
+
+impl Settlement {
+    async fn close(self, end: End) {
+        let Settlement { quota, outbox, reservation, mut row, model, unpriced_ceiling, started, overhead_us } = self;
+        row.latency_ms = Some(i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX));
+        row.overhead_us = overhead_us;
+        let result = match end {
+            End::Completed { usage, estimated, status, error_code } => {
+                let cost = actual_cost(&model, usage.prompt, usage.cached, usage.completion, unpriced_ceiling);
+                row.input_tokens = i64::from(usage.prompt);
+                row.output_tokens = i64::from(usage.completion);
+                row.cached_input_tokens = i64::from(usage.cached);
+                row.usage_estimated = estimated;
+                row.cost_nano = cost.nanos();
+                row.status = status.to_owned();
+                row.error_code = error_code;
+                quota.settle(&reservation, Usage { cost, tokens: usage.prompt.saturating_add(usage.completion) }).await
+            }
+            End::Released { status, error_code } => {
+                row.input_tokens = 0;
+                row.status = status.to_owned();
+                row.error_code = Some(error_code);
+                quota.release(&reservation).await
+            }
+        };
+        if let Err(err) = result {
+            // The reservation stays open until its lease ends; the reconciler closes it then.
+            metrics::counter!("sluice_settle_failures_total").increment(1);
+            tracing::warn!(request_id = %reservation.request_id, error = %err, "settling a reservation failed");
+            row.decision_reasons = json!({"settle": "deferred_to_reconciler"});
+        }
+        metrics::counter!("sluice_requests_total", "status" => row.status.clone()).increment(1);
+        outbox.complete(row);
+    }
+}

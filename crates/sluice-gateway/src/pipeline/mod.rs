@@ -1,0 +1,96 @@
+//! The one request pipeline every API surface goes through:
+//!
+//! authenticate (snapshot lookup) → resolve the model (scope, mode, price) → admission (rate
+//! limits, concurrency and worst-case budget reservation in one atomic quota call) → intent to
+//! the outbox → forward to the provider → settle (actual cost replaces the reservation) →
+//! completion to the outbox → ledger.
+//!
+//! The reservation is owned by a [`guard::ReservationGuard`] from admission on: however the
+//! request ends — success, provider error, client disconnect, panic — the guard settles or
+//! releases it exactly once and writes exactly one ledger row.
+
+pub mod admission;
+pub mod chat;
+pub mod embeddings;
+pub mod guard;
+pub mod models;
+mod stream;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use sluice_domain::ids::RequestId;
+use sluice_domain::provider::ModelMode;
+use sluice_quota::{Decision, Grant, LimitKind, QuotaStore};
+
+use crate::api::errors::GatewayError;
+use crate::snapshot::{KeyEntry, ModelEntry, Snapshot};
+use crate::state::GatewayState;
+
+/// Identity and clocks of one request.
+#[derive(Debug, Clone)]
+pub struct RequestMeta {
+    pub request_id: RequestId,
+    /// Fixed at admission; part of the ledger row's identity.
+    pub occurred_at: DateTime<Utc>,
+    pub started: Instant,
+}
+
+impl RequestMeta {
+    pub fn start() -> Self {
+        let request_id = RequestId::new();
+        Self { request_id, occurred_at: request_id.admitted_at(), started: Instant::now() }
+    }
+}
+
+/// Fails closed when the configuration could not be refreshed for too long.
+pub fn fresh_snapshot(state: &GatewayState) -> Result<arc_swap::Guard<Arc<Snapshot>>, GatewayError> {
+    let snapshot = state.snapshot.load();
+    let age_ok = snapshot.loaded_at.is_some_and(|at| {
+        Utc::now().signed_duration_since(at).to_std().map_or(true, |age| age <= state.config.snapshot_max_staleness)
+    });
+    if age_ok { Ok(snapshot) } else { Err(GatewayError::ConfigurationStale) }
+}
+
+/// The model a request names, if it exists, serves `mode` and the key may use it.
+pub fn resolve_model(snapshot: &Snapshot, key: &KeyEntry, name: &str, mode: ModelMode) -> Result<Arc<ModelEntry>, GatewayError> {
+    let model = snapshot.model(name).filter(|m| m.mode == mode).ok_or_else(|| GatewayError::ModelNotFound(name.to_owned()))?;
+    if !key.may_use_model(name) {
+        return Err(GatewayError::ModelNotAllowed(name.to_owned()));
+    }
+    Ok(model.clone())
+}
+
+/// Runs the admission and turns a refusal into the caller's error.
+pub async fn admit(state: &GatewayState, request: &sluice_quota::AdmitRequest) -> Result<Grant, GatewayError> {
+    let decision = state.quota.admit(request).await.map_err(|err| {
+        metrics::counter!("sluice_quota_unavailable_total").increment(1);
+        tracing::warn!(error = %err, "quota store unavailable; failing closed");
+        GatewayError::LimiterUnavailable
+    })?;
+    match decision {
+        Decision::Admitted(grant) => Ok(grant),
+        Decision::RateLimited { level, kind, retry_after } => {
+            metrics::counter!("sluice_quota_refusals_total", "reason" => "rate_limited").increment(1);
+            let what = match kind {
+                LimitKind::Rpm => "requests per minute",
+                LimitKind::Tpm => "tokens per minute",
+                LimitKind::MaxParallel => "requests in flight",
+            };
+            Err(GatewayError::RateLimited { retry_after: admission::retry_after_secs(retry_after), what: format!("{what} of the {}", level_name(level)) })
+        }
+        Decision::BudgetExceeded { level, .. } => {
+            metrics::counter!("sluice_quota_refusals_total", "reason" => "budget_exceeded").increment(1);
+            Err(GatewayError::BudgetExceeded { level: level_name(level).to_owned() })
+        }
+    }
+}
+
+fn level_name(level: sluice_quota::Level) -> &'static str {
+    match level {
+        sluice_quota::Level::Key => "key",
+        sluice_quota::Level::Team => "team",
+        sluice_quota::Level::Org => "organization",
+    }
+}

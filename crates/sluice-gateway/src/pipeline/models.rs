@@ -1,0 +1,25 @@
+//! `GET /v1/models`: the models this key may use, in OpenAI's list shape.
+
+use actix_web::HttpResponse;
+use actix_web::http::header::HeaderMap;
+use serde_json::json;
+use sluice_domain::virtual_key::Endpoint;
+
+use super::fresh_snapshot;
+use crate::api::errors::GatewayError;
+use crate::auth;
+use crate::state::GatewayState;
+
+pub fn list(state: &GatewayState, request_headers: &HeaderMap) -> Result<HttpResponse, GatewayError> {
+    let snapshot = fresh_snapshot(state)?;
+    let key = auth::authenticate(request_headers, &snapshot, Endpoint::Models)?;
+    let mut names: Vec<&String> = snapshot.models.keys().filter(|name| key.may_use_model(name)).collect();
+    names.sort();
+    let created = snapshot.loaded_at.map_or(0, |t| t.timestamp());
+    let data: Vec<_> = names
+        .into_iter()
+        .filter_map(|name| snapshot.models.get(name))
+        .map(|m| json!({"id": m.name, "object": "model", "created": created, "owned_by": m.provider.name}))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({"object": "list", "data": data})))
+}

@@ -1,0 +1,89 @@
+//! Upstream providers, one folder each. A provider turns a chat or embeddings request (already
+//! routed, priced and admitted) into a complete response or a stream of SSE events, and reports
+//! the usage the provider counted, if any.
+
+pub mod demo;
+pub mod sse;
+
+use std::pin::Pin;
+
+use futures_util::Stream;
+use serde_json::{Map, Value};
+
+use crate::snapshot::ModelEntry;
+
+/// Token counts as the provider reported them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenUsage {
+    pub prompt: u32,
+    pub completion: u32,
+    /// Prompt tokens served from the provider's cache (included in `prompt`).
+    pub cached: u32,
+}
+
+impl TokenUsage {
+    /// Reads an OpenAI `usage` object. An explicit zero stays zero; a missing object is None.
+    pub fn from_openai(usage: &Value) -> Option<Self> {
+        let prompt = usage.get("prompt_tokens")?.as_u64()?;
+        let completion = usage.get("completion_tokens").and_then(Value::as_u64).unwrap_or(0);
+        let cached = usage.pointer("/prompt_tokens_details/cached_tokens").and_then(Value::as_u64).unwrap_or(0);
+        let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Some(Self { prompt: clamp(prompt), completion: clamp(completion), cached: clamp(cached) })
+    }
+}
+
+/// One server-sent event from upstream, as the data line(s) it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    pub event: Option<String>,
+    pub data: String,
+}
+
+pub type EventStream = Pin<Box<dyn Stream<Item = Result<SseEvent, UpstreamError>> + Send>>;
+
+pub enum ChatOutcome {
+    /// A complete OpenAI-shaped chat completion.
+    Complete { body: Value, usage: Option<TokenUsage> },
+    /// OpenAI-shaped `chat.completion.chunk` events; the last one carries `usage` when the
+    /// provider reports it.
+    Stream(EventStream),
+}
+
+/// Why an upstream call failed, and whether it may be retried on another attempt.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("provider answered {status}")]
+    Status { status: u16, message: String, retry_after: Option<std::time::Duration> },
+    #[error("provider timed out")]
+    Timeout,
+    #[error("provider connection failed: {0}")]
+    Connect(String),
+    #[error("provider stream broke: {0}")]
+    Broken(String),
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A routed request to one model.
+pub struct ChatCall<'a> {
+    pub model: &'a ModelEntry,
+    /// The OpenAI-shaped body to send, with `model` already set to the upstream name.
+    pub body: Map<String, Value>,
+    pub stream: bool,
+}
+
+/// Dispatches to the provider that serves the model.
+pub async fn chat(call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
+    match call.model.provider.kind {
+        sluice_domain::provider::ProviderKind::Demo => Ok(demo::chat(&call)),
+        other => Err(UpstreamError::Unavailable(format!("{} providers are not supported by this gateway build yet", other.as_str()))),
+    }
+}
+
+/// Embeddings: OpenAI-shaped response body and the prompt tokens counted.
+pub async fn embeddings(model: &ModelEntry, inputs: &[String]) -> Result<(Value, TokenUsage), UpstreamError> {
+    match model.provider.kind {
+        sluice_domain::provider::ProviderKind::Demo => Ok(demo::embeddings(model, inputs)),
+        other => Err(UpstreamError::Unavailable(format!("{} providers are not supported by this gateway build yet", other.as_str()))),
+    }
+}

@@ -1,0 +1,55 @@
+//! The quota store the gateway runs with: Redis when `REDIS_URL` is set (shared by every
+//! replica), in-process otherwise (`sluice up` on one machine).
+
+use chrono::{DateTime, Utc};
+use sluice_domain::ids::OrgId;
+use sluice_quota::local::LocalQuota;
+use sluice_quota::redis_store::RedisQuota;
+use sluice_quota::{AdmitRequest, BudgetCheck, BudgetState, Decision, QuotaError, QuotaStore, Reservation, SettleOutcome, Usage};
+use sluice_domain::Money;
+
+pub enum AnyQuota {
+    Local(LocalQuota),
+    Redis(RedisQuota),
+}
+
+impl AnyQuota {
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Self::Redis(_))
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $q:ident => $call:expr) => {
+        match $self {
+            AnyQuota::Local($q) => $call.await,
+            AnyQuota::Redis($q) => $call.await,
+        }
+    };
+}
+
+impl QuotaStore for AnyQuota {
+    async fn admit(&self, request: &AdmitRequest) -> Result<Decision, QuotaError> {
+        delegate!(self, q => q.admit(request))
+    }
+
+    async fn settle(&self, reservation: &Reservation, usage: Usage) -> Result<SettleOutcome, QuotaError> {
+        delegate!(self, q => q.settle(reservation, usage))
+    }
+
+    async fn release(&self, reservation: &Reservation) -> Result<SettleOutcome, QuotaError> {
+        delegate!(self, q => q.release(reservation))
+    }
+
+    async fn budget_state(&self, org: OrgId, budget: &BudgetCheck) -> Result<BudgetState, QuotaError> {
+        delegate!(self, q => q.budget_state(org, budget))
+    }
+
+    async fn expired_reservations(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Reservation>, QuotaError> {
+        delegate!(self, q => q.expired_reservations(now, limit))
+    }
+
+    async fn restore_spent(&self, org: OrgId, budget: &BudgetCheck, spent: Money) -> Result<(), QuotaError> {
+        delegate!(self, q => q.restore_spent(org, budget, spent))
+    }
+}

@@ -1,0 +1,51 @@
+//! The gateway's HTTP server: routes, body limits and probes. TLS terminates in front of it.
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+
+use crate::api::errors::{Dialect, GatewayError};
+use crate::api::openai::handlers;
+use crate::state::GatewayState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/v1/chat/completions").route(web::post().to(handlers::chat_completions)))
+        .service(web::resource("/v1/embeddings").route(web::post().to(handlers::embeddings)))
+        .service(web::resource("/v1/models").route(web::get().to(handlers::models)))
+        .service(web::resource("/healthz").route(web::get().to(healthz)))
+        .service(web::resource("/readyz").route(web::get().to(readyz)))
+        .service(web::resource("/metrics").route(web::get().to(metrics)));
+}
+
+pub fn http_server(state: GatewayState, listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
+    let drain = state.config.drain_deadline;
+    let data = web::Data::new(state);
+    Ok(HttpServer::new(move || App::new().app_data(data.clone()).configure(routes).default_service(web::to(not_found)))
+        .shutdown_timeout(drain.as_secs())
+        .listen(listener)?
+        .run())
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+/// Ready while the configuration snapshot is fresh enough to serve from.
+async fn readyz(state: web::Data<GatewayState>) -> HttpResponse {
+    match crate::pipeline::fresh_snapshot(&state) {
+        Ok(_) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
+        Err(_) => HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "configuration stale"})),
+    }
+}
+
+async fn metrics() -> HttpResponse {
+    match crate::metrics_endpoint::handle() {
+        Some(handle) => HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(handle.render()),
+        None => HttpResponse::ServiceUnavailable().finish(),
+    }
+}
+
+async fn not_found() -> HttpResponse {
+    let err = GatewayError::invalid("Unknown route. This gateway serves /v1/chat/completions, /v1/embeddings and /v1/models.", None);
+    let mut response = err.respond(Dialect::OpenAi, "");
+    *response.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
+    response
+}

@@ -1,0 +1,16 @@
+//! Shared state of the gateway's handlers.
+
+use std::sync::Arc;
+
+use crate::config::GatewayConfig;
+use crate::quota::AnyQuota;
+use crate::snapshot::SnapshotHandle;
+use crate::usage::Outbox;
+
+#[derive(Clone)]
+pub struct GatewayState {
+    pub snapshot: SnapshotHandle,
+    pub quota: Arc<AnyQuota>,
+    pub outbox: Outbox,
+    pub config: Arc<GatewayConfig>,
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the gateway over HTTP: real PostgreSQL (fresh database per test), the
+//! in-process quota store, the demo provider, and the real outbox and ledger.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+
+mod auth;
+mod budgets;
+mod chat;
+mod recovery;

@@ -1,0 +1,49 @@
+//! `sluice gateway`: the data plane alone (and the building block `sluice up` uses).
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use sluice_domain::credentials::CredentialCipher;
+use sluice_gateway::{AnyQuota, Gateway, GatewayConfig};
+use sluice_quota::local::LocalQuota;
+use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
+use sluice_store::Db;
+
+use crate::commands::{secrets, shutdown_signal};
+use crate::database;
+use crate::settings::Settings;
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let secrets = secrets(&settings)?;
+    let database = database::open(&settings).await?;
+    let gateway = build(&settings, database.db.clone(), secrets.cipher.clone()).await?;
+    let handle = gateway.handle();
+    tracing::info!(gateway = %settings.gateway_addr, "gateway listening on http://{}/v1", settings.gateway_addr);
+    let serving = tokio::spawn(gateway.run_until_stopped());
+    shutdown_signal().await;
+    tracing::info!("shutting down: draining streams and flushing usage");
+    handle.stop(true).await;
+    let _ = serving.await;
+    database.close().await;
+    Ok(())
+}
+
+/// The quota store: Redis when `REDIS_URL` is set, in-process otherwise.
+pub fn quota(settings: &Settings) -> anyhow::Result<AnyQuota> {
+    match &settings.redis_url {
+        Some(url) => {
+            let config = RedisQuotaConfig { timeout: Duration::from_millis(settings.redis_timeout_ms), ..RedisQuotaConfig::default() };
+            let quota = RedisQuota::open(url.expose_secret(), config).map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?;
+            Ok(AnyQuota::Redis(quota))
+        }
+        None => Ok(AnyQuota::Local(LocalQuota::new())),
+    }
+}
+
+pub async fn build(settings: &Settings, db: Db, cipher: CredentialCipher) -> anyhow::Result<Gateway> {
+    let instance = format!("gateway-{}", settings.gateway_addr.port());
+    let config = GatewayConfig::new(settings.data_dir.join("outbox"), instance);
+    let listener = TcpListener::bind(settings.gateway_addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.gateway_addr))?;
+    Gateway::build(config, db, cipher, quota(settings)?, listener).await
+}
