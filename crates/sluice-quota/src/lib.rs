@@ -18,7 +18,9 @@
 //! Budget counters are named after the budget's period label (`m2026-11`), so a new period
 //! starts from zero without any reset job. Money is integer nano-USD.
 
+mod gcra;
 pub mod local;
+mod plan;
 pub mod redis_store;
 mod types;
 

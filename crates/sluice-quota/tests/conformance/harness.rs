@@ -1,0 +1,207 @@
+//! What the cases run on: a store plus a way to let time pass, and request builders.
+//!
+//! `LocalHarness` drives `LocalQuota` from a hand-moved clock; `RedisHarness` starts a private
+//! `redis-server` on a free loopback port for each test (killed by PID when the harness drops)
+//! and lets real time pass, because the scripts read Redis `TIME`.
+
+use std::future::Future;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use sluice_domain::ids::{BudgetId, KeyId, OrgId, RequestId, TeamId};
+use sluice_domain::{Money, PricePerMTok};
+use sluice_quota::local::LocalQuota;
+use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
+use sluice_quota::{AdmitRequest, BudgetCheck, CostPlan, Decision, Grant, Level, LevelLimits, QuotaStore, RateSpec, Tenant};
+
+/// The per-call timeout of functional tests: generous, because this 2-core machine is shared
+/// with builds. The outage tests use the production default (50 ms) instead.
+pub const FUNCTIONAL_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub trait Harness {
+    type Store: QuotaStore;
+    fn store(&self) -> &Self::Store;
+    fn now(&self) -> DateTime<Utc>;
+    /// Lets `by` pass for the store.
+    fn advance(&self, by: Duration) -> impl Future<Output = ()>;
+}
+
+pub struct LocalHarness {
+    clock: Arc<Mutex<DateTime<Utc>>>,
+    store: LocalQuota,
+}
+
+impl LocalHarness {
+    pub fn new() -> Self {
+        let clock = Arc::new(Mutex::new(Utc::now()));
+        let read = clock.clone();
+        Self { clock, store: LocalQuota::with_clock(Arc::new(move || *read.lock().unwrap())) }
+    }
+}
+
+impl Harness for LocalHarness {
+    type Store = LocalQuota;
+    fn store(&self) -> &LocalQuota {
+        &self.store
+    }
+    fn now(&self) -> DateTime<Utc> {
+        *self.clock.lock().unwrap()
+    }
+    async fn advance(&self, by: Duration) {
+        *self.clock.lock().unwrap() += chrono::Duration::from_std(by).unwrap();
+    }
+}
+
+pub struct RedisHarness {
+    pub server: RedisServer,
+    store: RedisQuota,
+}
+
+impl RedisHarness {
+    pub fn start() -> Self {
+        let server = RedisServer::start();
+        let store = server.store(FUNCTIONAL_TIMEOUT);
+        Self { server, store }
+    }
+}
+
+impl Harness for RedisHarness {
+    type Store = RedisQuota;
+    fn store(&self) -> &RedisQuota {
+        &self.store
+    }
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+    async fn advance(&self, by: Duration) {
+        tokio::time::sleep(by).await;
+    }
+}
+
+/// A private redis-server on a free loopback port, without persistence.
+pub struct RedisServer {
+    child: Child,
+    pub port: u16,
+}
+
+impl RedisServer {
+    pub fn start() -> Self {
+        for _ in 0..5 {
+            // The port is free now; another process could take it before redis binds it, so a
+            // server that never answers is killed and the next port tried.
+            let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port();
+            let child = Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("redis-server must be on PATH");
+            let server = Self { child, port };
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if server.command("PING\r\n").starts_with("+PONG") {
+                    return server;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        panic!("could not start a private redis-server");
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    pub fn store(&self, timeout: Duration) -> RedisQuota {
+        RedisQuota::open(&self.url(), RedisQuotaConfig { timeout, ..RedisQuotaConfig::default() }).unwrap()
+    }
+
+    /// Sends one inline command and returns the first reply chunk ("" if the server is gone).
+    pub fn command(&self, line: &str) -> String {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
+        let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else { return String::new() };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        if stream.write_all(line.as_bytes()).is_err() {
+            return String::new();
+        }
+        let mut buf = [0u8; 65536];
+        let n = stream.read(&mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    }
+
+    /// Kills the server (SIGKILL to its PID) and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+// ---- builders ---------------------------------------------------------------------------------
+
+pub fn tenant() -> Tenant {
+    Tenant { org: OrgId::new(), team: TeamId::new(), key: KeyId::new() }
+}
+
+/// A budget on the tenant's `total` period.
+pub fn budget(level: Level, amount: i64, hard: bool) -> BudgetCheck {
+    BudgetCheck { level, budget_id: BudgetId::new(), period: "total".to_owned(), amount: Money::from_nanos(amount), hard, period_end: None }
+}
+
+/// A cost plan reserving exactly `nanos` (no output tokens).
+pub fn flat(nanos: i64) -> CostPlan {
+    CostPlan { fixed: Money::from_nanos(nanos), output_price: PricePerMTok::default(), max_output_tokens: 0, min_output_tokens: 0 }
+}
+
+pub fn priced(fixed: i64, price_per_mtok: i64, min: u32, max: u32) -> CostPlan {
+    let output_price = PricePerMTok::from_nanos(price_per_mtok).unwrap();
+    CostPlan { fixed: Money::from_nanos(fixed), output_price, min_output_tokens: min, max_output_tokens: max }
+}
+
+pub fn request(tenant: Tenant, budgets: &[BudgetCheck], cost: CostPlan) -> AdmitRequest {
+    AdmitRequest {
+        request_id: RequestId::new(),
+        tenant,
+        limits: Vec::new(),
+        budgets: budgets.to_vec(),
+        prompt_tokens: 0,
+        cost,
+        lease: Duration::from_secs(60),
+    }
+}
+
+/// Limits on one level of the tenant.
+pub fn limits(tenant: Tenant, level: Level, rpm: Option<RateSpec>, tpm: Option<RateSpec>, max_parallel: Option<u32>) -> LevelLimits {
+    let id = match level {
+        Level::Key => tenant.key.as_uuid(),
+        Level::Team => tenant.team.as_uuid(),
+        Level::Org => tenant.org.as_uuid(),
+    };
+    LevelLimits { level, id, rpm, tpm, max_parallel }
+}
+
+pub fn admitted(decision: Decision) -> Grant {
+    match decision {
+        Decision::Admitted(grant) => grant,
+        other => panic!("expected an admission, got {other:?}"),
+    }
+}
+
+pub async fn admit<S: QuotaStore>(store: &S, request: &AdmitRequest) -> Decision {
+    store.admit(request).await.unwrap()
+}
+
+/// (spent, reserved) of a budget.
+pub async fn counters<S: QuotaStore>(store: &S, tenant: Tenant, budget: &BudgetCheck) -> (i64, i64) {
+    let state = store.budget_state(tenant.org, budget).await.unwrap();
+    (state.spent.nanos(), state.reserved.nanos())
+}
