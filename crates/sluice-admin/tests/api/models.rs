@@ -21,7 +21,8 @@ async fn the_seeded_catalog_is_listed_with_current_prices() {
     let app = spawn_app().await;
     let user = app.session_for("dev@acme.test", false).await;
     let all = app.get_ok("/api/v1/models?limit=200", &user).await;
-    assert_eq!(all["items"].as_array().unwrap().len(), 14);
+    // 14 OpenAI and Anthropic models plus the demo provider's three.
+    assert_eq!(all["items"].as_array().unwrap().len(), 17);
     let mini = seeded(&app, &user, "gpt-4o-mini").await;
     assert_eq!(mini["provider_name"], "openai");
     assert_eq!(mini["capability_tier"], "small");
@@ -32,7 +33,7 @@ async fn the_seeded_catalog_is_listed_with_current_prices() {
     assert_eq!(mini["price"]["cache_write_usd_per_mtok"], Value::Null);
 
     let embeddings = app.get_ok("/api/v1/models?mode=embedding", &user).await;
-    assert_eq!(embeddings["items"].as_array().unwrap().len(), 2);
+    assert_eq!(embeddings["items"].as_array().unwrap().len(), 3, "two OpenAI embedding models and demo-embed");
     let claude = app.get_ok("/api/v1/models?q=claude", &user).await;
     assert_eq!(claude["items"].as_array().unwrap().len(), 3);
     let anthropic = Uuid::parse_str(claude["items"][0]["provider_id"].as_str().unwrap()).unwrap();
@@ -44,7 +45,7 @@ async fn the_seeded_catalog_is_listed_with_current_prices() {
     let first = app.get_ok("/api/v1/models?limit=10", &user).await;
     let cursor = first["next_cursor"].as_str().unwrap();
     let second = app.get_ok(&format!("/api/v1/models?limit=10&cursor={cursor}"), &user).await;
-    assert_eq!(second["items"].as_array().unwrap().len(), 4);
+    assert_eq!(second["items"].as_array().unwrap().len(), 7);
     assert_eq!(second["next_cursor"], Value::Null);
 }
 

@@ -38,10 +38,10 @@ async fn platform_admin_creates_reads_updates_and_deletes_a_provider() {
     let id = id_of(&created);
     let path = format!("/api/v1/providers/{id}");
 
-    let local = app.get_ok("/api/v1/providers?trust_tier=local", &admin).await;
+    let local = app.get_ok("/api/v1/providers?trust_tier=local&kind=openai_compatible", &admin).await;
     assert_eq!(local["items"].as_array().unwrap().iter().map(id_of).collect::<Vec<_>>(), vec![id]);
     let all = app.get_ok("/api/v1/providers", &admin).await;
-    assert_eq!(all["items"].as_array().unwrap().len(), 3, "the two seeded providers and ours");
+    assert_eq!(all["items"].as_array().unwrap().len(), 4, "the three seeded providers (openai, anthropic, demo) and ours");
     let openai = app.get_ok("/api/v1/providers?kind=openai&enabled=true", &admin).await;
     assert_eq!(openai["items"][0]["name"], "openai");
     assert_eq!(openai["items"].as_array().unwrap().len(), 1);
@@ -191,7 +191,7 @@ async fn ordinary_users_read_but_cannot_change_providers() {
     let user = app.session_for("dev@acme.test", false).await;
     let created = app.post_ok("/api/v1/providers", &admin, local_provider("ollama"), StatusCode::CREATED).await;
     let path = format!("/api/v1/providers/{}", id_of(&created));
-    assert_eq!(app.get_ok("/api/v1/providers", &user).await["items"].as_array().unwrap().len(), 3);
+    assert_eq!(app.get_ok("/api/v1/providers", &user).await["items"].as_array().unwrap().len(), 4);
     assert_eq!(app.get_ok(&path, &user).await["name"], "ollama");
     assert_eq!(app.post("/api/v1/providers", &user, local_provider("mine")).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.patch(&path, &user, json!({"enabled": false})).await.status(), StatusCode::FORBIDDEN);

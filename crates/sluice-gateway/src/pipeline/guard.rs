@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde_json::json;
 use sluice_domain::Money;
 use sluice_quota::{QuotaStore, Reservation, Usage};
 use sluice_store::ledger::LedgerRow;
@@ -121,7 +120,7 @@ impl Settlement {
             // The reservation stays open until its lease ends; the reconciler closes it then.
             metrics::counter!("sluice_settle_failures_total").increment(1);
             tracing::warn!(request_id = %reservation.request_id, error = %err, "settling a reservation failed");
-            row.decision_reasons = json!({"settle": "deferred_to_reconciler"});
+            row.error_code.get_or_insert_with(|| "settle_deferred_to_reconciler".to_owned());
         }
         metrics::counter!("sluice_requests_total", "status" => row.status.clone()).increment(1);
         outbox.complete(row);

@@ -112,10 +112,9 @@ impl Outbox {
         if let Some(counts) = state.segments.get_mut(&segment) {
             counts.unshipped += 1;
         }
-        if let Some(intent_segment) = state.open.remove(&RequestId::from(row.request_id)) {
-            if let Some(counts) = state.segments.get_mut(&intent_segment) {
-                counts.open_intents = counts.open_intents.saturating_sub(1);
-            }
+        let intent_segment = state.open.remove(&RequestId::from(row.request_id));
+        if let Some(counts) = intent_segment.and_then(|s| state.segments.get_mut(&s)) {
+            counts.open_intents = counts.open_intents.saturating_sub(1);
         }
         drop(state);
         if self.inner.shipments.send(Shipment { segment, row }).is_err() {

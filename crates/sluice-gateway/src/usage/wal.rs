@@ -52,13 +52,12 @@ pub fn try_lock(dir: &Path) -> std::io::Result<Option<FolderLock>> {
 
 pub struct WalWriter {
     file: File,
-    pub path: PathBuf,
 }
 
 impl WalWriter {
     pub fn create(path: PathBuf) -> std::io::Result<Self> {
         let file = OpenOptions::new().create(true).append(true).open(&path)?;
-        Ok(Self { file, path })
+        Ok(Self { file })
     }
 
     /// One record as one `write(2)` of a full line, so a crash leaves at most a torn last line.

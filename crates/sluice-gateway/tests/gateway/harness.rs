@@ -96,7 +96,22 @@ impl TestGateway {
         let (prefix, last4) = (secret.display_prefix(), secret.last4());
         let s = keys::NewSecret { id: Uuid::now_v7(), hash: &secret.hash().0, display_prefix: &prefix, last4: &last4 };
         let key = keys::insert(&mut conn, &new, &s).await.unwrap().id;
+        self.wait_for_key(secret.expose()).await;
         (key, secret.expose().to_owned())
+    }
+
+    /// Waits until the gateway accepts a key created a moment ago (its snapshot reloads on the
+    /// change notification).
+    pub async fn wait_for_key(&self, secret: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let res = self.client.get(format!("{}/v1/models", self.base)).bearer_auth(secret).send().await.unwrap();
+            if res.status().is_success() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the gateway did not pick up a new key within 5 s");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Waits until the gateway's snapshot has picked up a configuration change.
