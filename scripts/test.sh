@@ -95,6 +95,6 @@ log "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "tests"
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast
 
 log "all tests passed"

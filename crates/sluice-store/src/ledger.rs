@@ -128,3 +128,9 @@ pub async fn spent(conn: &mut Conn, org_id: Uuid, team_id: Option<Uuid>, key_id:
     .await?;
     Ok(total)
 }
+
+/// Every ledger row (tests and diagnostics).
+pub async fn count(conn: &mut Conn) -> Result<i64, StoreError> {
+    let n = sqlx::query_scalar!(r#"select count(*) as "n!" from usage_ledger"#).fetch_one(conn).await?;
+    Ok(n)
+}

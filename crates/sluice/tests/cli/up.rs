@@ -7,7 +7,7 @@ use crate::harness::*;
 
 /// What an operator does on a fresh machine: `sluice up`, log in with the printed credentials,
 /// create a team and a key, stop it, start it again.
-async fn exercise(mut running: Running, admin: u16) -> (String, Running) {
+async fn exercise(mut running: Running, admin: u16, gateway: u16) -> (String, Running) {
     let password_line = running.wait_for_line("admin password:", Duration::from_secs(120));
     let password = password_line.split_whitespace().last().unwrap().to_owned();
     let base = format!("http://127.0.0.1:{admin}");
@@ -30,6 +30,20 @@ async fn exercise(mut running: Running, admin: u16) -> (String, Running) {
     let team = teams["items"][0]["id"].as_str().expect("a default team exists").to_owned();
     let key = client.post(format!("{base}/api/v1/orgs/{org}/keys")).bearer_auth(&token).json(&json!({"team_id": team, "name": "smoke"})).send().await.unwrap();
     assert_eq!(key.status(), reqwest::StatusCode::CREATED);
+    let secret = key.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
+
+    // The new key works on the gateway within moments, with the built-in demo model.
+    let chat = json!({"model": "demo-small", "messages": [{"role": "user", "content": "hello"}]});
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let answer: Value = loop {
+        let res = client.post(format!("http://127.0.0.1:{gateway}/v1/chat/completions")).bearer_auth(&secret).json(&chat).send().await.unwrap();
+        if res.status().is_success() {
+            break res.json().await.unwrap();
+        }
+        assert!(std::time::Instant::now() < deadline, "the gateway did not accept the new key: {}", res.status());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(answer["object"], "chat.completion");
     let docs = client.get(format!("{base}/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), reqwest::StatusCode::OK);
     (password, running)
@@ -39,14 +53,18 @@ async fn exercise(mut running: Running, admin: u16) -> (String, Running) {
 async fn up_with_database_url_bootstraps_once() {
     let url = fresh_database().await;
     let data_dir = tempfile::tempdir().unwrap();
-    let admin = free_port();
+    let (admin, gateway) = (free_port(), free_port());
     let start = || {
-        let mut cmd = sluice(&["up", "--admin-addr", &format!("127.0.0.1:{admin}"), "--data-dir", data_dir.path().to_str().unwrap()]);
+        let mut cmd = sluice(&["up", "--admin-addr", &format!("127.0.0.1:{admin}"), "--gateway-addr", &format!("127.0.0.1:{gateway}"), "--data-dir", data_dir.path().to_str().unwrap()]);
         cmd.env("DATABASE_URL", &url);
         Running::spawn(cmd)
     };
-    let (_, running) = exercise(start(), admin).await;
+    let (_, running) = exercise(start(), admin, gateway).await;
     assert!(running.terminate().success(), "SIGTERM stops sluice cleanly");
+    // The request's ledger row was flushed before exit.
+    let db = sluice_store::Db::connect(&url, 1).await.unwrap();
+    let rows: i64 = sqlx_count(&db).await;
+    assert_eq!(rows, 1, "one ledger row for the one gateway request");
 
     // The second start keeps the data and prints no new credentials.
     let mut again = start();
@@ -62,12 +80,17 @@ async fn up_without_database_url_runs_a_private_postgres_and_stops_it() {
     let data_dir = tempfile::tempdir().unwrap();
     // The embedded server may run as the `postgres` account, which must reach the directory.
     std::fs::set_permissions(data_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let admin = free_port();
-    let cmd = sluice(&["up", "--admin-addr", &format!("127.0.0.1:{admin}"), "--data-dir", data_dir.path().to_str().unwrap()]);
-    let (_, running) = exercise(Running::spawn(cmd), admin).await;
+    let (admin, gateway) = (free_port(), free_port());
+    let cmd = sluice(&["up", "--admin-addr", &format!("127.0.0.1:{admin}"), "--gateway-addr", &format!("127.0.0.1:{gateway}"), "--data-dir", data_dir.path().to_str().unwrap()]);
+    let (_, running) = exercise(Running::spawn(cmd), admin, gateway).await;
     let pid_file = data_dir.path().join("postgres/cluster/postmaster.pid");
     assert!(pid_file.exists(), "the embedded cluster lives in the data directory");
     assert!(running.terminate().success());
     assert!(!pid_file.exists(), "the embedded PostgreSQL is stopped on exit");
     assert!(data_dir.path().join("secrets.json").exists());
+}
+
+async fn sqlx_count(db: &sluice_store::Db) -> i64 {
+    let mut conn = db.acquire().await.unwrap();
+    sluice_store::ledger::count(&mut conn).await.unwrap()
 }
