@@ -15,6 +15,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod dialect;
 pub mod metrics_endpoint;
 pub mod pipeline;
 pub mod providers;
@@ -23,6 +24,7 @@ pub mod server;
 pub mod snapshot;
 pub mod state;
 pub mod tokens;
+pub mod translate;
 pub mod usage;
 
 use std::net::TcpListener;

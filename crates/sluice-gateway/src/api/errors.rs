@@ -11,12 +11,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use serde_json::json;
 
-/// Which API's error shape to answer in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    OpenAi,
-    Anthropic,
-}
+pub use crate::dialect::Dialect;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum GatewayError {

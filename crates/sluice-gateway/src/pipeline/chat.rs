@@ -1,11 +1,12 @@
-//! Chat completions through the pipeline (JSON and streaming).
+//! Chat through the pipeline, for every surface (OpenAI chat completions, Anthropic messages)
+//! and every provider dialect, JSON and streaming.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::HttpResponse;
 use actix_web::http::header::HeaderMap;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use sluice_domain::provider::ModelMode;
 use sluice_domain::virtual_key::Endpoint;
 use sluice_store::ledger::LedgerRow;
@@ -15,17 +16,63 @@ use super::guard::{End, ReservationGuard};
 use super::{RequestMeta, admit, fresh_snapshot, resolve_model, stream};
 use crate::api::errors::GatewayError;
 use crate::api::headers;
-use crate::api::openai::chat::ChatRequest;
 use crate::auth;
+use crate::dialect::Dialect;
 use crate::providers::{self, ChatCall, ChatOutcome, TokenUsage, UpstreamError};
+use crate::translate;
 use crate::snapshot::{KeyEntry, ModelEntry};
 use crate::state::GatewayState;
 use crate::tokens;
 
-pub async fn chat_completions(state: &GatewayState, request_headers: &HeaderMap, body: &[u8], meta: &RequestMeta) -> Result<HttpResponse, GatewayError> {
+/// A chat request as a surface parsed it: its body stays in the caller's dialect until it is
+/// translated for the provider.
+#[derive(Debug)]
+pub struct ChatRequest {
+    /// The caller's dialect.
+    pub dialect: Dialect,
+    pub body: Map<String, Value>,
+    pub model: String,
+    pub stream: bool,
+    /// OpenAI: the caller asked for the usage chunk in a stream.
+    pub wants_stream_usage: bool,
+    pub n: u32,
+    pub max_tokens: Option<u32>,
+    pub prompt_tokens: u32,
+}
+
+impl ChatRequest {
+    /// Caps the output per choice, in the field the caller's dialect uses.
+    pub fn set_max_tokens(&mut self, per_choice: u32) {
+        let field = match self.dialect {
+            Dialect::OpenAi if self.body.contains_key("max_completion_tokens") => "max_completion_tokens",
+            _ => "max_tokens",
+        };
+        self.body.insert(field.to_owned(), Value::from(per_choice));
+    }
+
+    /// The body for a provider of dialect `native` serving the model as `upstream_model`.
+    /// OpenAI-dialect providers are always asked for usage in streams.
+    pub fn for_provider(self, native: Dialect, upstream_model: &str) -> Result<Map<String, Value>, GatewayError> {
+        let stream = self.stream;
+        let mut body = translate::request(self.body, self.dialect, native)?;
+        body.insert("model".to_owned(), Value::from(upstream_model));
+        if stream && native == Dialect::OpenAi {
+            let options = body.entry("stream_options").or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(o) = options {
+                o.insert("include_usage".to_owned(), Value::Bool(true));
+            }
+        }
+        Ok(body)
+    }
+}
+
+pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, mut request: ChatRequest, meta: &RequestMeta) -> Result<HttpResponse, GatewayError> {
+    let endpoint = match request.dialect {
+        Dialect::OpenAi => Endpoint::Chat,
+        Dialect::Anthropic => Endpoint::Messages,
+    };
     let snapshot = fresh_snapshot(state)?;
-    let key = auth::authenticate(request_headers, &snapshot, Endpoint::Chat)?;
-    let mut request = ChatRequest::parse(body, &state.config)?;
+    let key = auth::authenticate(request_headers, &snapshot, endpoint)?;
     let model = resolve_model(&snapshot, &key, &request.model, ModelMode::Chat)?;
 
     // A hostile or careless max_tokens is clamped to what the model can produce.
@@ -38,18 +85,22 @@ pub async fn chat_completions(state: &GatewayState, request_headers: &HeaderMap,
 
     // What the reservation covers is what the provider may produce.
     request.set_max_tokens((grant.reservation.granted_output_tokens / request.n.max(1)).max(1));
-    let stream = request.stream;
-    let wants_usage = request.wants_stream_usage;
+    let (stream, surface, wants_usage) = (request.stream, request.dialect, request.wants_stream_usage);
     let requested_model = request.model.clone();
     let prompt_estimate = request.prompt_tokens;
-    let upstream_body = request.for_upstream(&model.upstream_name);
+    let native = Dialect::native_to(model.provider.kind);
+    let upstream_body = request.for_provider(native, &model.upstream_name)?;
+    let endpoint_name = match surface {
+        Dialect::OpenAi => "chat",
+        Dialect::Anthropic => "messages",
+    };
 
-    let row = row_template(meta, &key, &model, "chat", &requested_model, prompt_estimate, grant.reservation.reserved.nanos());
+    let row = row_template(meta, &key, &model, endpoint_name, &requested_model, prompt_estimate, grant.reservation.reserved.nanos());
     let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), state.config.unpriced_ceiling, meta.started);
 
     let before_upstream = meta.started.elapsed();
     let upstream_started = Instant::now();
-    let outcome = providers::chat(ChatCall { model: &model, body: upstream_body, stream }).await;
+    let outcome = providers::chat(ChatCall { model: &model, body: upstream_body, stream, dialect: native }).await;
     let upstream_elapsed = upstream_started.elapsed();
 
     let request_id = meta.request_id.to_string();
@@ -63,6 +114,7 @@ pub async fn chat_completions(state: &GatewayState, request_headers: &HeaderMap,
                 Some(u) => (u, false),
                 None => (estimate_completion(&body, prompt_estimate), true),
             };
+            let body = translate::response(body, native, surface);
             let overhead_us = (meta.started.elapsed().saturating_sub(upstream_elapsed)).as_micros() as u64;
             guard.set_overhead(overhead_us);
             let cost = guard.cost_of(&usage);
@@ -83,7 +135,8 @@ pub async fn chat_completions(state: &GatewayState, request_headers: &HeaderMap,
             response.insert_header(("x-sluice-overhead-us", overhead_us.to_string()));
             response.insert_header(("content-type", "text/event-stream"));
             response.insert_header(("cache-control", "no-cache"));
-            Ok(response.streaming(stream::ChatStream::new(events, guard, prompt_estimate, wants_usage)))
+            let forward_usage_chunk = surface == Dialect::OpenAi && wants_usage;
+            Ok(response.streaming(stream::ChatStream::new(events, guard, prompt_estimate, native, surface, forward_usage_chunk)))
         }
     }
 }
@@ -130,14 +183,12 @@ pub fn row_template(meta: &RequestMeta, key: &KeyEntry, model: &Arc<ModelEntry>,
     }
 }
 
-/// When a provider omits usage: our count of the prompt and of every choice's text.
+/// When a provider omits usage: our count of the prompt and of the output text (OpenAI
+/// `choices[].message.content`, Anthropic `content[]`).
 fn estimate_completion(body: &Value, prompt: u32) -> TokenUsage {
-    let completion = body
-        .get("choices")
-        .and_then(Value::as_array)
-        .map(|choices| choices.iter().map(|c| c.pointer("/message/content").map_or(0, tokens::count_strings)).sum())
-        .unwrap_or(0);
-    TokenUsage { prompt, completion, cached: 0 }
+    let openai = body.get("choices").and_then(Value::as_array).map(|choices| choices.iter().map(|c| c.pointer("/message/content").map_or(0, tokens::count_strings)).sum::<u32>());
+    let anthropic = body.get("content").map(tokens::count_strings);
+    TokenUsage { prompt, completion: openai.or(anthropic).unwrap_or(0), cached: 0 }
 }
 
 pub fn upstream_code(err: &UpstreamError) -> &'static str {

@@ -41,11 +41,11 @@ pub struct SseEvent {
 
 pub type EventStream = Pin<Box<dyn Stream<Item = Result<SseEvent, UpstreamError>> + Send>>;
 
+/// A provider's answer, in its native dialect.
 pub enum ChatOutcome {
-    /// A complete OpenAI-shaped chat completion.
+    /// A complete response and the usage the provider reported (None if it reported none).
     Complete { body: Value, usage: Option<TokenUsage> },
-    /// OpenAI-shaped `chat.completion.chunk` events; the last one carries `usage` when the
-    /// provider reports it.
+    /// The provider's events as they arrive.
     Stream(EventStream),
 }
 
@@ -67,9 +67,11 @@ pub enum UpstreamError {
 /// A routed request to one model.
 pub struct ChatCall<'a> {
     pub model: &'a ModelEntry,
-    /// The OpenAI-shaped body to send, with `model` already set to the upstream name.
+    /// The body in the provider's native dialect, with `model` already set to the upstream name.
     pub body: Map<String, Value>,
     pub stream: bool,
+    /// The provider's native dialect (the body's, and the response's).
+    pub dialect: crate::dialect::Dialect,
 }
 
 /// Dispatches to the provider that serves the model.

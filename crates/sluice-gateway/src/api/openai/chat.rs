@@ -6,23 +6,14 @@ use serde_json::{Map, Value};
 
 use crate::api::errors::GatewayError;
 use crate::config::GatewayConfig;
+use crate::dialect::Dialect;
+use crate::pipeline::chat::ChatRequest;
 use crate::tokens;
 
 /// Fields that would let a caller redirect the request or swap the credential; a gateway that
 /// honoured them would be an open proxy.
 const FORBIDDEN_FIELDS: &[&str] = &["api_base", "base_url", "api_key", "api_version", "custom_llm_provider", "extra_headers"];
 
-#[derive(Debug)]
-pub struct ChatRequest {
-    pub body: Map<String, Value>,
-    pub model: String,
-    pub stream: bool,
-    /// Whether the caller asked for the usage chunk in a stream.
-    pub wants_stream_usage: bool,
-    pub n: u32,
-    pub max_tokens: Option<u32>,
-    pub prompt_tokens: u32,
-}
 
 fn invalid(message: impl Into<String>, param: &str) -> GatewayError {
     GatewayError::invalid(message, Some(param))
@@ -65,57 +56,37 @@ fn positive(body: &Map<String, Value>, field: &str) -> Result<Option<u32>, Gatew
     }
 }
 
-impl ChatRequest {
-    pub fn parse(bytes: &[u8], config: &GatewayConfig) -> Result<Self, GatewayError> {
-        let body = parse_object(bytes)?;
-        let model = model_name(&body)?;
-        let messages = body.get("messages").and_then(Value::as_array).ok_or_else(|| invalid("`messages` is required and must be an array.", "messages"))?;
-        if messages.is_empty() {
-            return Err(invalid("`messages` must not be empty.", "messages"));
-        }
-        if messages.len() > config.max_messages {
-            return Err(invalid(format!("`messages` may hold at most {} messages.", config.max_messages), "messages"));
-        }
-        if let Some(i) = messages.iter().position(|m| m.get("role").and_then(Value::as_str).is_none()) {
-            return Err(invalid(format!("`messages[{i}]` needs a string `role`."), "messages"));
-        }
-        let n = positive(&body, "n")?.unwrap_or(1);
-        if n > config.max_n {
-            return Err(invalid(format!("`n` may be at most {}.", config.max_n), "n"));
-        }
-        // The newer name wins; both are accepted because SDKs and servers still use either.
-        let max_tokens = match positive(&body, "max_completion_tokens")? {
-            Some(n) => Some(n),
-            None => positive(&body, "max_tokens")?,
-        };
-        let stream = match body.get("stream") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => return Err(invalid("`stream` must be a boolean.", "stream")),
-        };
-        let wants_stream_usage = body.get("stream_options").and_then(|o| o.get("include_usage")).and_then(Value::as_bool).unwrap_or(false);
-        let prompt_tokens = tokens::count_chat_prompt(messages, body.get("tools"));
-        Ok(Self { body, model, stream, wants_stream_usage, n, max_tokens, prompt_tokens })
+/// Parses and validates an OpenAI chat completions request.
+pub fn parse(bytes: &[u8], config: &GatewayConfig) -> Result<ChatRequest, GatewayError> {
+    let body = parse_object(bytes)?;
+    let model = model_name(&body)?;
+    let messages = body.get("messages").and_then(Value::as_array).ok_or_else(|| invalid("`messages` is required and must be an array.", "messages"))?;
+    if messages.is_empty() {
+        return Err(invalid("`messages` must not be empty.", "messages"));
     }
-
-    /// Caps the output per choice, in whichever field the caller used (both if neither).
-    pub fn set_max_tokens(&mut self, per_choice: u32) {
-        let uses_new = self.body.contains_key("max_completion_tokens");
-        let field = if uses_new { "max_completion_tokens" } else { "max_tokens" };
-        self.body.insert(field.to_owned(), Value::from(per_choice));
+    if messages.len() > config.max_messages {
+        return Err(invalid(format!("`messages` may hold at most {} messages.", config.max_messages), "messages"));
     }
-
-    /// Prepares the body for the provider: its model name, and usage always reported in streams.
-    pub fn for_upstream(mut self, upstream_model: &str) -> Map<String, Value> {
-        self.body.insert("model".to_owned(), Value::from(upstream_model));
-        if self.stream {
-            let options = self.body.entry("stream_options").or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(o) = options {
-                o.insert("include_usage".to_owned(), Value::Bool(true));
-            }
-        }
-        self.body
+    if let Some(i) = messages.iter().position(|m| m.get("role").and_then(Value::as_str).is_none()) {
+        return Err(invalid(format!("`messages[{i}]` needs a string `role`."), "messages"));
     }
+    let n = positive(&body, "n")?.unwrap_or(1);
+    if n > config.max_n {
+        return Err(invalid(format!("`n` may be at most {}.", config.max_n), "n"));
+    }
+    // The newer name wins; both are accepted because SDKs and servers still use either.
+    let max_tokens = match positive(&body, "max_completion_tokens")? {
+        Some(n) => Some(n),
+        None => positive(&body, "max_tokens")?,
+    };
+    let stream = match body.get("stream") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(invalid("`stream` must be a boolean.", "stream")),
+    };
+    let wants_stream_usage = body.get("stream_options").and_then(|o| o.get("include_usage")).and_then(Value::as_bool).unwrap_or(false);
+    let prompt_tokens = tokens::count_chat_prompt(messages, body.get("tools"));
+    Ok(ChatRequest { dialect: Dialect::OpenAi, body, model, stream, wants_stream_usage, n, max_tokens, prompt_tokens })
 }
 
 #[cfg(test)]
@@ -127,7 +98,7 @@ mod tests {
     }
 
     fn parse(body: &str) -> Result<ChatRequest, GatewayError> {
-        ChatRequest::parse(body.as_bytes(), &config())
+        super::parse(body.as_bytes(), &config())
     }
 
     #[test]
@@ -157,7 +128,7 @@ mod tests {
         let mut r = parse(r#"{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}"#).unwrap();
         assert!(!r.wants_stream_usage);
         r.set_max_tokens(7);
-        let body = r.for_upstream("gpt-x");
+        let body = r.for_provider(Dialect::OpenAi, "gpt-x").unwrap();
         assert_eq!(body["model"], "gpt-x");
         assert_eq!(body["max_tokens"], 7);
         assert_eq!(body["stream_options"]["include_usage"], true);

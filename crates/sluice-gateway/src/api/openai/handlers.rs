@@ -25,7 +25,8 @@ pub async fn chat_completions(state: web::Data<GatewayState>, req: HttpRequest, 
     let meta = RequestMeta::start();
     let result = async {
         let body = read_body(payload, state.config.max_body_bytes).await?;
-        pipeline::chat::chat_completions(&state, req.headers(), &body, &meta).await
+        let request = super::chat::parse(&body, &state.config)?;
+        pipeline::chat::chat(&state, req.headers(), request, &meta).await
     }
     .await;
     result.unwrap_or_else(|err| err.respond(Dialect::OpenAi, &meta.request_id.to_string()))
