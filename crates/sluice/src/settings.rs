@@ -38,6 +38,9 @@ pub struct Settings {
     pub redis_url: Option<SecretString>,
     /// Longest wait for Redis on the request path; past it the request fails closed.
     pub redis_timeout_ms: u64,
+    /// Reserve and charge this much (USD, e.g. "0.05") per request to a model without a price.
+    /// Unset: requests to unpriced models are refused.
+    pub unpriced_model_ceiling_usd: Option<String>,
     pub log_format: LogFormat,
     /// HMAC key for console access tokens, at least 32 bytes. Generated into the data
     /// directory when absent; set it explicitly when running several admin replicas.
@@ -163,6 +166,12 @@ impl Settings {
         }
         if self.credential_key_id.is_empty() || self.credential_key_id.len() > 64 {
             bail!("invalid configuration: credential_key_id must be 1-64 characters");
+        }
+        if let Some(ceiling) = &self.unpriced_model_ceiling_usd {
+            let money: sluice_domain::Money = ceiling.parse().map_err(|e| anyhow::anyhow!("invalid configuration: unpriced_model_ceiling_usd {e}"))?;
+            if !money.is_positive() {
+                bail!("invalid configuration: unpriced_model_ceiling_usd must be greater than zero");
+            }
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: database_max_connections must be at least 1");

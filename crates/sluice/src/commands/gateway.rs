@@ -43,7 +43,8 @@ pub fn quota(settings: &Settings) -> anyhow::Result<AnyQuota> {
 
 pub async fn build(settings: &Settings, db: Db, cipher: CredentialCipher) -> anyhow::Result<Gateway> {
     let instance = format!("gateway-{}", settings.gateway_addr.port());
-    let config = GatewayConfig::new(settings.data_dir.join("outbox"), instance);
+    let mut config = GatewayConfig::new(settings.data_dir.join("outbox"), instance);
+    config.unpriced_ceiling = settings.unpriced_model_ceiling_usd.as_deref().and_then(|c| c.parse().ok());
     let listener = TcpListener::bind(settings.gateway_addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.gateway_addr))?;
     Gateway::build(config, db, cipher, quota(settings)?, listener).await
 }

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod redis;
 
 mod commands;
+mod replicas;
 mod up;
