@@ -26,6 +26,8 @@ pub struct GatewayConfig {
     /// for too long, and the gateway fails closed.
     pub snapshot_max_staleness: Duration,
     pub snapshot_full_reload: Duration,
+    /// How often a replica looks for reservations whose lease ended (shared store only).
+    pub reconcile_every: Duration,
     /// Where the usage outbox (write-ahead file) lives; one subfolder per instance.
     pub outbox_dir: PathBuf,
     /// Names this instance's outbox folder (unique per gateway process on a machine).
@@ -47,6 +49,7 @@ impl GatewayConfig {
             reservation_lease: Duration::from_secs(15 * 60),
             snapshot_max_staleness: Duration::from_secs(5 * 60),
             snapshot_full_reload: Duration::from_secs(30),
+            reconcile_every: Duration::from_secs(30),
             outbox_dir,
             instance_id,
             drain_deadline: Duration::from_secs(30),

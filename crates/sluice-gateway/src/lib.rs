@@ -48,6 +48,7 @@ pub struct Gateway {
     shipper: tokio::task::JoinHandle<()>,
     shipper_stop: ShipperStop,
     refresher: tokio::task::JoinHandle<()>,
+    reconciler: Option<tokio::task::JoinHandle<()>>,
     state: GatewayState,
 }
 
@@ -72,9 +73,11 @@ impl Gateway {
         let (outbox, shipments) = Outbox::open(&config.outbox_dir.join(&config.instance_id))?;
         let shipper_stop = ShipperStop::default();
         let shipper = shipper::spawn(db, outbox.clone(), shipments, shipper_stop.clone());
-        let state = GatewayState { snapshot: handle, quota: Arc::new(quota), outbox, config: Arc::new(config) };
+        let quota = Arc::new(quota);
+        let reconciler = quota.is_shared().then(|| usage::reconciler::spawn(quota.clone(), outbox.clone(), config.reconcile_every));
+        let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config) };
         let server = server::http_server(state.clone(), listener)?;
-        Ok(Self { port, server, shipper, shipper_stop, refresher, state })
+        Ok(Self { port, server, shipper, shipper_stop, refresher, reconciler, state })
     }
 
     pub fn port(&self) -> u16 {
@@ -95,6 +98,9 @@ impl Gateway {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         self.refresher.abort();
+        if let Some(reconciler) = &self.reconciler {
+            reconciler.abort();
+        }
         self.shipper_stop.stop();
         let _ = self.shipper.await;
         result

@@ -13,6 +13,7 @@
 
 pub mod outbox;
 pub mod rebuild;
+pub mod reconciler;
 pub mod record;
 pub mod recovery;
 pub mod shipper;

@@ -45,10 +45,14 @@ pub fn config(outbox: &std::path::Path) -> GatewayConfig {
 }
 
 pub async fn start(db: Db, outbox: tempfile::TempDir, tweak: impl FnOnce(&mut GatewayConfig)) -> TestGateway {
+    start_with_quota(db, outbox, AnyQuota::Local(LocalQuota::new()), tweak).await
+}
+
+pub async fn start_with_quota(db: Db, outbox: tempfile::TempDir, quota: AnyQuota, tweak: impl FnOnce(&mut GatewayConfig)) -> TestGateway {
     let mut config = config(outbox.path());
     tweak(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let gateway = Gateway::build(config, db.clone(), cipher(), AnyQuota::Local(LocalQuota::new()), listener).await.unwrap();
+    let gateway = Gateway::build(config, db.clone(), cipher(), quota, listener).await.unwrap();
     let base = format!("http://127.0.0.1:{}", gateway.port());
     let handle = gateway.handle();
     let task = tokio::spawn(gateway.run_until_stopped());

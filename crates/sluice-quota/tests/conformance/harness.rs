@@ -5,11 +5,8 @@
 //! and lets real time pass, because the scripts read Redis `TIME`.
 
 use std::future::Future;
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sluice_domain::ids::{BudgetId, KeyId, OrgId, RequestId, TeamId};
@@ -64,7 +61,7 @@ pub struct RedisHarness {
 impl RedisHarness {
     pub fn start() -> Self {
         let server = RedisServer::start();
-        let store = server.store(FUNCTIONAL_TIMEOUT);
+        let store = redis_store(&server, FUNCTIONAL_TIMEOUT);
         Self { server, store }
     }
 }
@@ -83,67 +80,11 @@ impl Harness for RedisHarness {
 }
 
 /// A private redis-server on a free loopback port, without persistence.
-pub struct RedisServer {
-    child: Child,
-    pub port: u16,
-}
+pub use sluice_testkit::PrivateRedis as RedisServer;
 
-impl RedisServer {
-    pub fn start() -> Self {
-        for _ in 0..5 {
-            // The port is free now; another process could take it before redis binds it, so a
-            // server that never answers is killed and the next port tried.
-            let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port();
-            let child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("redis-server must be on PATH");
-            let server = Self { child, port };
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                if server.command("PING\r\n").starts_with("+PONG") {
-                    return server;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        }
-        panic!("could not start a private redis-server");
-    }
-
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-
-    pub fn store(&self, timeout: Duration) -> RedisQuota {
-        RedisQuota::open(&self.url(), RedisQuotaConfig { timeout, ..RedisQuotaConfig::default() }).unwrap()
-    }
-
-    /// Sends one inline command and returns the first reply chunk ("" if the server is gone).
-    pub fn command(&self, line: &str) -> String {
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
-        let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else { return String::new() };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-        if stream.write_all(line.as_bytes()).is_err() {
-            return String::new();
-        }
-        let mut buf = [0u8; 65536];
-        let n = stream.read(&mut buf).unwrap_or(0);
-        String::from_utf8_lossy(&buf[..n]).into_owned()
-    }
-
-    /// Kills the server (SIGKILL to its PID) and reaps it.
-    pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.kill();
-    }
+/// A Redis store on a private server.
+pub fn redis_store(server: &RedisServer, timeout: Duration) -> RedisQuota {
+    RedisQuota::open(&server.url(), RedisQuotaConfig { timeout, ..RedisQuotaConfig::default() }).unwrap()
 }
 
 // ---- builders ---------------------------------------------------------------------------------

@@ -140,6 +140,6 @@ fn local_store_keeps_the_budget_invariants() {
 fn redis_store_keeps_the_budget_invariants() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let server = RedisServer::start();
-    let store = rt.block_on(async { server.store(FUNCTIONAL_TIMEOUT) });
+    let store = rt.block_on(async { redis_store(&server, FUNCTIONAL_TIMEOUT) });
     runner(48).run(&(setup(), vec(op(), 1..60)), |(s, ops)| rt.block_on(run(&store, s, ops))).unwrap();
 }

@@ -30,7 +30,7 @@ async fn on_both(a: &Arc<RedisQuota>, b: &Arc<RedisQuota>, template: &AdmitReque
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_gateways_share_every_limit() {
     let server = RedisServer::start();
-    let (a, b) = (Arc::new(server.store(FUNCTIONAL_TIMEOUT)), Arc::new(server.store(FUNCTIONAL_TIMEOUT)));
+    let (a, b) = (Arc::new(redis_store(&server, FUNCTIONAL_TIMEOUT)), Arc::new(redis_store(&server, FUNCTIONAL_TIMEOUT)));
     let t = tenant();
     let dollar = budget(Level::Key, 1_000_000_000, true);
     let mut template = request(t, std::slice::from_ref(&dollar), flat(50_000_000));
@@ -61,7 +61,7 @@ async fn two_gateways_share_every_limit() {
 #[tokio::test]
 async fn a_killed_server_is_unavailable_within_the_timeout() {
     let mut server = RedisServer::start();
-    let store = server.store(OUTAGE_TIMEOUT);
+    let store = redis_store(&server, OUTAGE_TIMEOUT);
     let t = tenant();
     let b = budget(Level::Key, 1_000_000_000, true);
     let grant = admitted(admit(&store, &request(t, std::slice::from_ref(&b), flat(1))).await);
@@ -85,7 +85,7 @@ async fn a_killed_server_is_unavailable_within_the_timeout() {
 #[tokio::test]
 async fn a_paused_server_is_unavailable_within_the_timeout() {
     let server = RedisServer::start();
-    let store = server.store(OUTAGE_TIMEOUT);
+    let store = redis_store(&server, OUTAGE_TIMEOUT);
     let t = tenant();
     admitted(admit(&store, &request(t, &[], flat(1))).await);
     assert!(server.command("CLIENT PAUSE 1500 ALL\r\n").starts_with("+OK"));

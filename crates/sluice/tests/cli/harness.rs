@@ -6,7 +6,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_sluice");
 
@@ -20,20 +19,7 @@ pub fn sluice(args: &[&str]) -> Command {
     cmd
 }
 
-pub fn server_url() -> String {
-    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-/// A fresh, empty database on the test server.
-pub async fn fresh_database() -> String {
-    let name = format!("sluice_test_{}", Uuid::new_v4().simple());
-    sluice_store::db::ensure_database(&server_url(), &name).await.unwrap();
-    sluice_store::db::with_database(&server_url(), &name).unwrap()
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+pub use sluice_testkit::{fresh_database, free_port};
 
 /// A running `sluice` process whose stdout and stderr lines arrive on channels.
 pub struct Running {

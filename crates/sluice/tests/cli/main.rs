@@ -2,7 +2,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
-mod redis;
 
 mod commands;
 mod replicas;

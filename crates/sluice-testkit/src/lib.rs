@@ -1,0 +1,16 @@
+//! Test support shared by the integration suites: free loopback ports, private redis-server
+//! instances killed by PID, and a fresh database per test on the test PostgreSQL server.
+//!
+//! Only a dev-dependency: nothing here ships in the binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod postgres;
+mod redis;
+
+pub use postgres::{fresh_database, server_url};
+pub use redis::PrivateRedis;
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
