@@ -86,6 +86,16 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 fi
 
+# The official OpenAI and Anthropic SDKs, for the compatibility tests (crates/sluice/tests/cli/sdk.rs).
+if [ ! -x target/sdk-venv/bin/python ] || ! cmp -s tests/sdk/requirements.txt target/sdk-venv/requirements.txt; then
+  log "installing the Python SDKs into target/sdk-venv"
+  command -v python3 >/dev/null || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+  rm -rf target/sdk-venv
+  python3 -m venv target/sdk-venv || { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv target/sdk-venv; }
+  target/sdk-venv/bin/pip install -q --disable-pip-version-check -r tests/sdk/requirements.txt
+  cp tests/sdk/requirements.txt target/sdk-venv/requirements.txt
+fi
+
 # --- 3. build, lint, test ---------------------------------------------------------------------
 # Queries are checked against the committed .sqlx/ metadata, not a live database.
 export SQLX_OFFLINE=true

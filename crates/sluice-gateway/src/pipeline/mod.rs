@@ -59,6 +59,9 @@ pub fn resolve_model(snapshot: &Snapshot, key: &KeyEntry, name: &str, mode: Mode
     if !key.may_use_model(name) {
         return Err(GatewayError::ModelNotAllowed(name.to_owned()));
     }
+    if !model.servable() {
+        return Err(GatewayError::ProviderUnavailable(format!("provider `{}` has no API key configured", model.provider.name)));
+    }
     Ok(model.clone())
 }
 

@@ -1,4 +1,5 @@
-//! `GET /v1/models`: the models this key may use, in OpenAI's list shape.
+//! `GET /v1/models`: the models this key may use — allowed by its scope and served by a provider
+//! the gateway can call — in OpenAI's list shape.
 
 use actix_web::HttpResponse;
 use actix_web::http::header::HeaderMap;
@@ -13,7 +14,7 @@ use crate::state::GatewayState;
 pub fn list(state: &GatewayState, request_headers: &HeaderMap) -> Result<HttpResponse, GatewayError> {
     let snapshot = fresh_snapshot(state)?;
     let key = auth::authenticate(request_headers, &snapshot, Endpoint::Models)?;
-    let mut names: Vec<&String> = snapshot.models.keys().filter(|name| key.may_use_model(name)).collect();
+    let mut names: Vec<&String> = snapshot.models.iter().filter(|(name, model)| key.may_use_model(name) && model.servable()).map(|(name, _)| name).collect();
     names.sort();
     let created = snapshot.loaded_at.map_or(0, |t| t.timestamp());
     let data: Vec<_> = names

@@ -104,6 +104,16 @@ pub struct ModelEntry {
     pub provider: Arc<ProviderEntry>,
 }
 
+impl ModelEntry {
+    /// Whether the gateway can call this model now: providers that need an API key must have one.
+    pub fn servable(&self) -> bool {
+        match self.provider.kind {
+            ProviderKind::Openai | ProviderKind::Anthropic => self.provider.credential.is_some(),
+            ProviderKind::OpenaiCompatible | ProviderKind::Demo => true,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub loaded_at: Option<DateTime<Utc>>,

@@ -5,4 +5,5 @@ mod harness;
 
 mod commands;
 mod replicas;
+mod sdk;
 mod up;
