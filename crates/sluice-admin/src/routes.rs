@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(budgets::get_budget)
             .service(budgets::update_budget)
             .service(budgets::delete_budget)
+            .service(alerts::list_alerts)
             // rate limits
             .service(rate_limits::create_rate_limit)
             .service(rate_limits::list_rate_limits)

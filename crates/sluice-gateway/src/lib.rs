@@ -72,10 +72,11 @@ impl Gateway {
         let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload);
         let (outbox, shipments) = Outbox::open(&config.outbox_dir.join(&config.instance_id))?;
         let shipper_stop = ShipperStop::default();
+        let alerts = Arc::new(usage::alerts::AlertSink::spawn(db.clone()));
         let shipper = shipper::spawn(db, outbox.clone(), shipments, shipper_stop.clone());
         let quota = Arc::new(quota);
         let reconciler = quota.is_shared().then(|| usage::reconciler::spawn(quota.clone(), outbox.clone(), config.reconcile_every));
-        let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config) };
+        let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts };
         let server = server::http_server(state.clone(), listener)?;
         Ok(Self { port, server, shipper, shipper_stop, refresher, reconciler, state })
     }

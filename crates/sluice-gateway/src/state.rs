@@ -6,6 +6,7 @@ use crate::config::GatewayConfig;
 use crate::quota::AnyQuota;
 use crate::snapshot::SnapshotHandle;
 use crate::usage::Outbox;
+use crate::usage::alerts::AlertSink;
 
 #[derive(Clone)]
 pub struct GatewayState {
@@ -13,4 +14,5 @@ pub struct GatewayState {
     pub quota: Arc<AnyQuota>,
     pub outbox: Outbox,
     pub config: Arc<GatewayConfig>,
+    pub alerts: Arc<AlertSink>,
 }

@@ -10,6 +10,7 @@
 //! org id it is given, so a caller that passes the wrong org gets nothing, never another
 //! tenant's row.
 
+pub mod alerts;
 pub mod audit;
 pub mod budgets;
 pub mod db;

@@ -2,6 +2,7 @@
 //! access, validate into domain types, call the store inside a transaction with its audit row,
 //! and map the result.
 
+pub mod alerts;
 pub mod audit_log;
 pub mod auth;
 pub mod budgets;

@@ -213,6 +213,7 @@ const CASES: &[Case] = &[
     case("GET", "/api/v1/orgs/{org_id}/budgets/{budget_id}", "UNNOOO", none),
     case("PATCH", "/api/v1/orgs/{org_id}/budgets/{budget_id}", "UNNFOO", |_| Some(json!({"amount_usd": "20"}))),
     case("DELETE", "/api/v1/orgs/{org_id}/budgets/{budget_id}", "UNNFOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/alerts", "UNNOOO", none),
     case("GET", "/api/v1/orgs/{org_id}/rate-limits", "UNOOOO", none),
     case("POST", "/api/v1/orgs/{org_id}/rate-limits", "UNFFOO", |f| Some(json!({"team_id": f.team, "rpm": 10}))),
     case("GET", "/api/v1/orgs/{org_id}/rate-limits/{rate_limit_id}", "UNNOOO", none),

@@ -73,7 +73,10 @@ pub async fn admit(state: &GatewayState, request: &sluice_quota::AdmitRequest) -
         GatewayError::LimiterUnavailable
     })?;
     match decision {
-        Decision::Admitted(grant) => Ok(grant),
+        Decision::Admitted(grant) => {
+            state.alerts.observe(&state.snapshot.load(), request.tenant.org, &request.budgets, &grant.budgets);
+            Ok(grant)
+        }
         Decision::RateLimited { level, kind, retry_after } => {
             metrics::counter!("sluice_quota_refusals_total", "reason" => "rate_limited").increment(1);
             let what = match kind {

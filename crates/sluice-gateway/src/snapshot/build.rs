@@ -47,7 +47,9 @@ pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapsh
     }
     for row in budgets {
         let (Ok(period), Ok(amount)) = (row.period.parse(), Ok::<_, ()>(Money::from_nanos(row.amount_nano))) else { continue };
-        let entry = BudgetEntry { id: BudgetId::from(row.id), amount, period, hard: row.hard };
+        let alert_thresholds: Vec<u8> = row.alert_thresholds.iter().filter_map(|t| u8::try_from(*t).ok()).collect();
+        snapshot.alert_thresholds.insert(BudgetId::from(row.id), alert_thresholds.clone());
+        let entry = BudgetEntry { id: BudgetId::from(row.id), amount, period, hard: row.hard, alert_thresholds };
         controls_of(&mut snapshot, row.org_id, row.team_id, row.key_id).budgets.push(entry);
     }
     for row in limits {

@@ -55,6 +55,8 @@ pub struct BudgetEntry {
     pub amount: Money,
     pub period: BudgetPeriod,
     pub hard: bool,
+    /// Percentages of the amount at which an alert is raised (100 is always one).
+    pub alert_thresholds: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -126,6 +128,8 @@ pub struct Snapshot {
     /// Which org a team or key with budgets belongs to (for rebuilding counters).
     pub team_orgs: HashMap<TeamId, OrgId>,
     pub key_orgs: HashMap<KeyId, OrgId>,
+    /// Alert thresholds by budget.
+    pub alert_thresholds: HashMap<BudgetId, Vec<u8>>,
     /// By public name.
     pub models: HashMap<String, Arc<ModelEntry>>,
 }
@@ -133,6 +137,11 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn model(&self, name: &str) -> Option<&Arc<ModelEntry>> {
         self.models.get(name)
+    }
+
+    /// A budget's alert thresholds (empty if the budget is unknown).
+    pub fn budget_thresholds(&self, budget: BudgetId) -> &[u8] {
+        self.alert_thresholds.get(&budget).map_or(&[], Vec::as_slice)
     }
 
     pub fn zone(&self, org: OrgId) -> OrgTimeZone {

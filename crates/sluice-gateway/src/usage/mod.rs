@@ -11,6 +11,7 @@
 //! Appends are a `write(2)` to the page cache (they survive a killed process; the shipper fsyncs
 //! before it marks anything shipped), so admission pays microseconds, not a disk flush.
 
+pub mod alerts;
 pub mod outbox;
 pub mod rebuild;
 pub mod reconciler;

@@ -81,3 +81,44 @@ async fn rate_limits_answer_429_with_retry_after() {
     assert_eq!(err["error"]["code"], "rate_limit_exceeded");
     assert_eq!(gw.ledger_rows(t.key, 1).await.len(), 1);
 }
+
+#[tokio::test]
+async fn crossing_a_threshold_raises_one_alert() {
+    let gw = spawn().await;
+    let t = gw.tenant().await;
+    let mut conn = gw.db.acquire().await.unwrap();
+    // A soft budget of 20,000 nano-USD with an alert at 50 %: each demo request costs ~18,000.
+    let b = budgets::NewBudget {
+        id: Uuid::now_v7(),
+        org_id: t.org,
+        team_id: None,
+        key_id: Some(t.key),
+        amount_nano: 20_000,
+        period: "daily",
+        hard: false,
+        alert_thresholds: &[50],
+        on_exhaustion: "block",
+    };
+    let budget = budgets::insert(&mut conn, &b).await.unwrap().id;
+    drop(conn);
+    gw.settle_config().await;
+    // Soft: every request is admitted; the alerts are raised from the second one on, once each.
+    for _ in 0..4 {
+        assert_eq!(gw.chat(&t.secret, chat_body("demo-small", "hello there")).await.status(), StatusCode::OK);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let alerts = loop {
+        let mut conn = gw.db.acquire().await.unwrap();
+        let page = sluice_store::Page { after: None, limit: 10 };
+        let alerts = sluice_store::alerts::list(&mut conn, t.org, Some(budget), page).await.unwrap();
+        if alerts.len() >= 2 || std::time::Instant::now() > deadline {
+            break alerts;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let mut thresholds: Vec<i16> = alerts.iter().map(|a| a.threshold_percent).collect();
+    thresholds.sort();
+    assert_eq!(thresholds, vec![50, 100], "one alert per threshold, soft budget spent");
+    assert!(alerts.iter().all(|a| a.amount_nano == 20_000 && a.spent_nano >= 10_000));
+}
