@@ -30,6 +30,17 @@ impl TokenUsage {
         let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Some(Self { prompt: clamp(prompt), completion: clamp(completion), cached: clamp(cached) })
     }
+
+    /// Reads an Anthropic `usage` object. Anthropic's `input_tokens` excludes the tokens read from
+    /// and written to its prompt cache; all three are prompt tokens here (cache writes are
+    /// charged at the input price — the price book has no cache-write price yet).
+    pub fn from_anthropic(usage: &Value) -> Option<Self> {
+        let input = usage.get("input_tokens")?.as_u64()?;
+        let field = |name: &str| usage.get(name).and_then(Value::as_u64).unwrap_or(0);
+        let (read, written) = (field("cache_read_input_tokens"), field("cache_creation_input_tokens"));
+        let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Some(Self { prompt: clamp(input.saturating_add(read).saturating_add(written)), completion: clamp(field("output_tokens")), cached: clamp(read) })
+    }
 }
 
 /// One server-sent event from upstream, as the data line(s) it carried.

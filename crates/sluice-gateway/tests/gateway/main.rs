@@ -7,4 +7,5 @@ mod harness;
 mod auth;
 mod budgets;
 mod chat;
+mod messages;
 mod recovery;
