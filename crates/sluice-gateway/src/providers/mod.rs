@@ -2,6 +2,7 @@
 //! routed, priced and admitted) into a complete response or a stream of SSE events, and reports
 //! the usage the provider counted, if any.
 
+pub mod anthropic;
 pub mod demo;
 pub mod sse;
 
@@ -89,6 +90,7 @@ pub struct ChatCall<'a> {
 pub async fn chat(call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
     match call.model.provider.kind {
         sluice_domain::provider::ProviderKind::Demo => Ok(demo::chat(&call)),
+        sluice_domain::provider::ProviderKind::Anthropic => anthropic::chat(&call).await,
         other => Err(UpstreamError::Unavailable(format!("{} providers are not supported by this gateway build yet", other.as_str()))),
     }
 }

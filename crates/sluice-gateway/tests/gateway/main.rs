@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod anthropic_upstream;
 mod auth;
 mod budgets;
 mod chat;
