@@ -1,7 +1,8 @@
 //! Sluice's gateway (data plane): OpenAI-compatible chat completions (JSON and SSE),
-//! embeddings and model listing, behind virtual keys, with rate limits, concurrency limits and
-//! hierarchical budgets decided atomically before any provider is called, and exactly one ledger
-//! row per admitted request.
+//! embeddings and model listing, and Anthropic-compatible messages (JSON and SSE) — either
+//! surface reaching either provider dialect through `translate` — behind virtual keys, with
+//! rate limits, concurrency limits and hierarchical budgets decided atomically before any
+//! provider is called, and exactly one ledger row per admitted request.
 //!
 //! Layers: `server` (routes) → `api` (request parsing, error shapes, headers) → `pipeline` (the
 //! one path every surface takes) → `providers` (one folder per provider) — with `snapshot`

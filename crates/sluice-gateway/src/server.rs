@@ -1,13 +1,15 @@
 //! The gateway's HTTP server: routes, body limits and probes. TLS terminates in front of it.
 
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
+use crate::api::anthropic::handlers as anthropic;
 use crate::api::errors::{Dialect, GatewayError};
 use crate::api::openai::handlers;
 use crate::state::GatewayState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/v1/chat/completions").route(web::post().to(handlers::chat_completions)))
+        .service(web::resource("/v1/messages").route(web::post().to(anthropic::messages)))
         .service(web::resource("/v1/embeddings").route(web::post().to(handlers::embeddings)))
         .service(web::resource("/v1/models").route(web::get().to(handlers::models)))
         .service(web::resource("/healthz").route(web::get().to(healthz)))
@@ -43,9 +45,12 @@ async fn metrics() -> HttpResponse {
     }
 }
 
-async fn not_found() -> HttpResponse {
-    let err = GatewayError::invalid("Unknown route. This gateway serves /v1/chat/completions, /v1/embeddings and /v1/models.", None);
-    let mut response = err.respond(Dialect::OpenAi, "");
+/// Answers in Anthropic's shape when the caller evidently is an Anthropic client.
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    let anthropic = req.path().starts_with("/v1/messages") || req.headers().contains_key("anthropic-version");
+    let dialect = if anthropic { Dialect::Anthropic } else { Dialect::OpenAi };
+    let err = GatewayError::invalid("Unknown route. This gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models.", None);
+    let mut response = err.respond(dialect, "");
     *response.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
     response
 }

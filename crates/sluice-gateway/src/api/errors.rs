@@ -107,7 +107,9 @@ impl GatewayError {
     fn anthropic_type(&self) -> &'static str {
         match self {
             Self::InvalidKey | Self::ExpiredKey => "authentication_error",
-            Self::EndpointNotAllowed | Self::ModelNotAllowed(_) | Self::BudgetExceeded { .. } => "permission_error",
+            Self::EndpointNotAllowed | Self::ModelNotAllowed(_) => "permission_error",
+            // Anthropic's own type for 402; its SDKs surface it without retrying.
+            Self::BudgetExceeded { .. } => "billing_error",
             Self::ModelNotFound(_) => "not_found_error",
             Self::InvalidRequest { .. } | Self::Unpriced(_) => "invalid_request_error",
             Self::PayloadTooLarge => "request_too_large",

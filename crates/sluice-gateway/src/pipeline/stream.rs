@@ -24,7 +24,6 @@ pub struct ChatStream {
     events: EventStream,
     guard: Option<ReservationGuard>,
     prompt_estimate: u32,
-    native: Dialect,
     surface: Dialect,
     tap: Box<dyn UsageTap>,
     translator: Box<dyn StreamTranslator>,
@@ -40,7 +39,6 @@ impl ChatStream {
             events,
             guard: Some(guard),
             prompt_estimate,
-            native,
             surface,
             tap: tap::for_dialect(native),
             translator: translate::stream_translator(native, surface),
@@ -65,15 +63,17 @@ impl ChatStream {
 
     fn queue(&mut self, events: Vec<SseEvent>) {
         for e in events {
+            // The usage-only chunk is filtered after translation: an OpenAI provider's is needed by
+            // a translator to Anthropic events, and a translator from Anthropic emits one itself.
+            if self.surface == Dialect::OpenAi && !self.forward_usage_chunk && tap::is_openai_usage_only(&e) {
+                continue;
+            }
             self.pending.push_back(sse::encode(e.event.as_deref(), &e.data));
         }
     }
 
     fn on_event(&mut self, event: SseEvent) {
         self.tap.observe(&event);
-        if self.native == Dialect::OpenAi && !self.forward_usage_chunk && tap::is_openai_usage_only(&event) {
-            return;
-        }
         let out = self.translator.translate(event);
         self.queue(out);
     }

@@ -2,6 +2,7 @@
 //! routed, priced and admitted) into a complete response or a stream of SSE events, and reports
 //! the usage the provider counted, if any.
 
+pub mod anthropic;
 pub mod demo;
 pub mod sse;
 
@@ -29,6 +30,17 @@ impl TokenUsage {
         let cached = usage.pointer("/prompt_tokens_details/cached_tokens").and_then(Value::as_u64).unwrap_or(0);
         let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Some(Self { prompt: clamp(prompt), completion: clamp(completion), cached: clamp(cached) })
+    }
+
+    /// Reads an Anthropic `usage` object. Anthropic's `input_tokens` excludes the tokens read from
+    /// and written to its prompt cache; all three are prompt tokens here (cache writes are
+    /// charged at the input price — the price book has no cache-write price yet).
+    pub fn from_anthropic(usage: &Value) -> Option<Self> {
+        let input = usage.get("input_tokens")?.as_u64()?;
+        let field = |name: &str| usage.get(name).and_then(Value::as_u64).unwrap_or(0);
+        let (read, written) = (field("cache_read_input_tokens"), field("cache_creation_input_tokens"));
+        let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Some(Self { prompt: clamp(input.saturating_add(read).saturating_add(written)), completion: clamp(field("output_tokens")), cached: clamp(read) })
     }
 }
 
@@ -78,6 +90,7 @@ pub struct ChatCall<'a> {
 pub async fn chat(call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
     match call.model.provider.kind {
         sluice_domain::provider::ProviderKind::Demo => Ok(demo::chat(&call)),
+        sluice_domain::provider::ProviderKind::Anthropic => anthropic::chat(&call).await,
         other => Err(UpstreamError::Unavailable(format!("{} providers are not supported by this gateway build yet", other.as_str()))),
     }
 }

@@ -2,10 +2,23 @@
 //! out, the response (or the stream of events) on the way back. Same dialect on both sides is a
 //! passthrough, which keeps every provider-specific feature intact.
 //!
+//! Across dialects, fields with an equivalent are mapped; what cannot be honoured and would
+//! change the answer (several choices, logprobs, server tools, documents…) is refused before the
+//! provider is called, with an error naming it; pure sampling hints without an equivalent are
+//! dropped. Each direction lives in its own file, and each file's header lists what it maps.
+//!
 //! Usage is read from the provider's events in its native dialect (`tap`), before translation,
 //! so cache and reasoning token counts are not lost on the way.
 
+mod fields;
+mod request_to_anthropic;
+mod request_to_openai;
+mod responses;
+mod stream_anthropic_to_openai;
+mod stream_openai_to_anthropic;
 pub mod tap;
+#[cfg(test)]
+mod tests;
 
 use serde_json::{Map, Value};
 
@@ -15,16 +28,20 @@ use crate::providers::SseEvent;
 
 /// The request body for a provider of dialect `to`.
 pub fn request(body: Map<String, Value>, from: Dialect, to: Dialect) -> Result<Map<String, Value>, GatewayError> {
-    if from == to {
-        return Ok(body);
+    match (from, to) {
+        (Dialect::Anthropic, Dialect::OpenAi) => request_to_openai::request(body),
+        (Dialect::OpenAi, Dialect::Anthropic) => request_to_anthropic::request(body),
+        (Dialect::OpenAi, Dialect::OpenAi) | (Dialect::Anthropic, Dialect::Anthropic) => Ok(body),
     }
-    Err(GatewayError::invalid(format!("This gateway cannot yet translate {from:?} requests for a {to:?} provider."), Some("model")))
 }
 
 /// A complete response from a provider of dialect `from`, for a caller of dialect `to`.
 pub fn response(body: Value, from: Dialect, to: Dialect) -> Value {
-    debug_assert_eq!(from, to, "response translation is only reached after request translation succeeded");
-    body
+    match (from, to) {
+        (Dialect::OpenAi, Dialect::Anthropic) => responses::openai_to_anthropic(body),
+        (Dialect::Anthropic, Dialect::OpenAi) => responses::anthropic_to_openai(body),
+        (Dialect::OpenAi, Dialect::OpenAi) | (Dialect::Anthropic, Dialect::Anthropic) => body,
+    }
 }
 
 /// Turns a provider's events into the caller's. Stateful: a dialect's stream carries context
@@ -59,6 +76,9 @@ impl StreamTranslator for Passthrough {
 }
 
 pub fn stream_translator(from: Dialect, to: Dialect) -> Box<dyn StreamTranslator> {
-    debug_assert_eq!(from, to, "stream translation is only reached after request translation succeeded");
-    Box::new(Passthrough { dialect: to })
+    match (from, to) {
+        (Dialect::OpenAi, Dialect::Anthropic) => Box::new(stream_openai_to_anthropic::OpenAiToAnthropic::default()),
+        (Dialect::Anthropic, Dialect::OpenAi) => Box::new(stream_anthropic_to_openai::AnthropicToOpenAi::default()),
+        (Dialect::OpenAi, Dialect::OpenAi) | (Dialect::Anthropic, Dialect::Anthropic) => Box::new(Passthrough { dialect: to }),
+    }
 }

@@ -1,6 +1,11 @@
 //! Reading usage and delivered text from a provider's stream, in its native dialect.
+//!
+//! OpenAI reports usage once, in a last chunk. Anthropic reports it in two halves: input (and
+//! cache) counts in `message_start`, the cumulative output count in `message_delta` — which
+//! newer API versions also use to repeat or correct the input counts. The usage is final only
+//! once `message_delta` arrived; before that, the delivered text is the estimate.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::dialect::Dialect;
 use crate::providers::{SseEvent, TokenUsage};
@@ -42,11 +47,62 @@ impl UsageTap for OpenAiTap {
     }
 }
 
+#[derive(Default)]
+struct AnthropicTap {
+    /// The usage fields seen so far, later events overriding earlier ones.
+    usage: Map<String, Value>,
+    final_seen: bool,
+    delivered: u32,
+}
+
+impl AnthropicTap {
+    fn merge(&mut self, usage: Option<&Value>) {
+        for (k, v) in usage.and_then(Value::as_object).into_iter().flatten() {
+            if !v.is_null() {
+                self.usage.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+impl UsageTap for AnthropicTap {
+    fn observe(&mut self, event: &SseEvent) {
+        let Ok(data) = serde_json::from_str::<Value>(&event.data) else { return };
+        match data.get("type").and_then(Value::as_str) {
+            Some("message_start") => self.merge(data.pointer("/message/usage")),
+            Some("message_delta") => {
+                self.merge(data.get("usage"));
+                self.final_seen = true;
+            }
+            Some("content_block_delta") => {
+                // Text, thinking and tool arguments are all output the provider bills.
+                let delta = data.get("delta").unwrap_or(&Value::Null);
+                for field in ["text", "thinking", "partial_json"] {
+                    if let Some(text) = delta.get(field).and_then(Value::as_str) {
+                        self.delivered = self.delivered.saturating_add(tokens::count_text(text));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn usage(&self) -> Option<TokenUsage> {
+        if !self.final_seen {
+            return None;
+        }
+        TokenUsage::from_anthropic(&Value::Object(self.usage.clone()))
+    }
+
+    fn delivered_tokens(&self) -> u32 {
+        self.delivered
+    }
+}
+
 pub fn for_dialect(dialect: Dialect) -> Box<dyn UsageTap> {
     match dialect {
         Dialect::OpenAi => Box::new(OpenAiTap::default()),
-        // Until the Anthropic stream reader lands, count text like OpenAI's deltas would.
-        Dialect::Anthropic => Box::new(OpenAiTap::default()),
+        Dialect::Anthropic => Box::new(AnthropicTap::default()),
     }
 }
 

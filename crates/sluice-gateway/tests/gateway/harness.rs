@@ -82,6 +82,11 @@ impl TestGateway {
     }
 
     pub async fn key_in(&self, org: Uuid, team: Uuid, allowed_models: &[String]) -> (Uuid, String) {
+        self.scoped_key(org, team, allowed_models, &[]).await
+    }
+
+    /// A key limited to some models and endpoints (empty = all).
+    pub async fn scoped_key(&self, org: Uuid, team: Uuid, allowed_models: &[String], allowed_endpoints: &[String]) -> (Uuid, String) {
         let mut conn = self.db.acquire().await.unwrap();
         let secret = VirtualKeySecret::generate().unwrap();
         let metadata = json!({});
@@ -92,7 +97,7 @@ impl TestGateway {
             user_id: None,
             name: "test",
             allowed_models,
-            allowed_endpoints: &[],
+            allowed_endpoints,
             metadata: &metadata,
             expires_at: None,
             created_by: None,
@@ -105,12 +110,12 @@ impl TestGateway {
     }
 
     /// Waits until the gateway accepts a key created a moment ago (its snapshot reloads on the
-    /// change notification).
+    /// change notification). A key without the models endpoint answers 403 once it is known.
     pub async fn wait_for_key(&self, secret: &str) {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let res = self.client.get(format!("{}/v1/models", self.base)).bearer_auth(secret).send().await.unwrap();
-            if res.status().is_success() {
+            if res.status().is_success() || res.status() == reqwest::StatusCode::FORBIDDEN {
                 return;
             }
             assert!(Instant::now() < deadline, "the gateway did not pick up a new key within 5 s");
@@ -121,6 +126,12 @@ impl TestGateway {
     /// Waits until the gateway's snapshot has picked up a configuration change.
     pub async fn settle_config(&self) {
         tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+
+    /// `POST /v1/messages` the way the Anthropic SDK sends it (x-api-key and version header).
+    pub async fn messages(&self, secret: &str, body: Value) -> reqwest::Response {
+        let url = format!("{}/v1/messages", self.base);
+        self.client.post(url).header("x-api-key", secret).header("anthropic-version", "2023-06-01").json(&body).send().await.unwrap()
     }
 
     pub async fn chat(&self, secret: &str, body: Value) -> reqwest::Response {
@@ -146,6 +157,10 @@ impl TestGateway {
         let _ = self.task.await;
         (self.db, self.outbox)
     }
+}
+
+pub fn messages_body(model: &str, text: &str) -> Value {
+    json!({"model": model, "max_tokens": 256, "messages": [{"role": "user", "content": text}]})
 }
 
 pub fn chat_body(model: &str, text: &str) -> Value {

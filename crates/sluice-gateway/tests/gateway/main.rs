@@ -4,8 +4,10 @@
 
 mod harness;
 
+mod anthropic_upstream;
 mod auth;
 mod budgets;
 mod chat;
+mod messages;
 mod reconciler;
 mod recovery;

@@ -45,7 +45,7 @@ pub fn model_name(body: &Map<String, Value>) -> Result<String, GatewayError> {
     Ok(model.to_owned())
 }
 
-fn positive(body: &Map<String, Value>, field: &str) -> Result<Option<u32>, GatewayError> {
+pub fn positive(body: &Map<String, Value>, field: &str) -> Result<Option<u32>, GatewayError> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v
