@@ -59,8 +59,8 @@ async fn wait_for_key(gateway: &str, secret: &str) {
     }
 }
 
-#[tokio::test]
-async fn the_official_openai_sdk_works_unmodified() {
+/// Runs one SDK script against a fresh `sluice up` with a plain key and a rate-limited one.
+async fn run_sdk_script(script: &str) {
     let python = python();
     let (running, gateway, api, token, _data) = running_sluice().await;
     let key = issue_key(&api, &token, None).await;
@@ -69,14 +69,25 @@ async fn the_official_openai_sdk_works_unmodified() {
     wait_for_key(&gateway, &limited).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let out = std::process::Command::new(python)
-        .arg(repo().join("tests/sdk/openai_sdk.py"))
+        .arg(repo().join("tests/sdk").join(script))
         .env("SLUICE_GATEWAY_URL", &gateway)
+        .env("SLUICE_GATEWAY_ROOT", gateway.trim_end_matches("/v1"))
         .env("SLUICE_KEY", &key)
         .env("SLUICE_LIMITED_KEY", &limited)
         .output()
         .unwrap();
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "openai SDK checks failed:\n{stdout}\n{stderr}");
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("all checks passed"));
     assert!(running.terminate().success());
+}
+
+#[tokio::test]
+async fn the_official_openai_sdk_works_unmodified() {
+    run_sdk_script("openai_sdk.py").await;
+}
+
+#[tokio::test]
+async fn the_official_anthropic_sdk_works_unmodified() {
+    run_sdk_script("anthropic_sdk.py").await;
 }
