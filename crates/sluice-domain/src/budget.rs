@@ -55,6 +55,22 @@ pub enum Exhaustion {
 
 string_enum!(Exhaustion { Block => "block", Downgrade => "downgrade" } else "must be one of block, downgrade");
 
+/// What the gateway does for an org when the shared quota store cannot be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaFailureMode {
+    /// Refuse with 503; no provider is called. Budgets are never at risk.
+    #[default]
+    Deny,
+    /// Decide in process, each gateway replica limited to its share of the limits and of the
+    /// budget remaining at the last successful decision; replay the spend afterwards.
+    Local,
+    /// Admit without limits; record the spend and replay it afterwards.
+    Allow,
+}
+
+string_enum!(QuotaFailureMode { Deny => "deny", Local => "local", Allow => "allow" } else "must be one of deny, local, allow");
+
 /// Alert thresholds as percentages of the budget: strictly ascending, each 1..=100, at most 10.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertThresholds(Vec<u8>);

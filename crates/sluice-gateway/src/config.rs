@@ -26,6 +26,9 @@ pub struct GatewayConfig {
     /// for too long, and the gateway fails closed.
     pub snapshot_max_staleness: Duration,
     pub snapshot_full_reload: Duration,
+    /// Gateway replicas sharing the quota store: during an outage, orgs in `local` failure mode
+    /// get 1/replicas of their limits and remaining budgets on each.
+    pub expected_replicas: u32,
     /// How often a replica looks for reservations whose lease ended (shared store only).
     pub reconcile_every: Duration,
     /// Where the usage outbox (write-ahead file) lives; one subfolder per instance.
@@ -50,6 +53,7 @@ impl GatewayConfig {
             snapshot_max_staleness: Duration::from_secs(5 * 60),
             snapshot_full_reload: Duration::from_secs(30),
             reconcile_every: Duration::from_secs(30),
+            expected_replicas: 1,
             outbox_dir,
             instance_id,
             drain_deadline: Duration::from_secs(30),

@@ -36,7 +36,7 @@ use sluice_domain::credentials::CredentialCipher;
 use sluice_store::Db;
 
 pub use config::GatewayConfig;
-pub use quota::AnyQuota;
+pub use quota::{AnyQuota, Quotas};
 
 use crate::snapshot::{SnapshotHandle, build_snapshot, spawn_refresher};
 use crate::state::GatewayState;
@@ -49,8 +49,21 @@ pub struct Gateway {
     shipper: tokio::task::JoinHandle<()>,
     shipper_stop: ShipperStop,
     refresher: tokio::task::JoinHandle<()>,
-    reconciler: Option<tokio::task::JoinHandle<()>>,
+    /// Reconciler and quota sync (shared store only).
+    background: Vec<tokio::task::JoinHandle<()>>,
     state: GatewayState,
+}
+
+/// Marks new orgs' counters complete before their keys become visible (shared store only).
+fn sync_before_swap(db: Db, quota: Arc<Quotas>, outbox: usage::Outbox) -> snapshot::BeforeSwap {
+    Arc::new(move |snapshot| {
+        let (db, quota, outbox) = (db.clone(), quota.clone(), outbox.clone());
+        Box::pin(async move {
+            if let Err(err) = rebuild::sync_shared(&snapshot, &db, &quota, &outbox).await {
+                tracing::debug!(error = %err, "quota sync before a snapshot swap failed; the periodic sync retries");
+            }
+        })
+    })
 }
 
 impl Gateway {
@@ -66,20 +79,31 @@ impl Gateway {
         }
         let snapshot = build_snapshot(&db, &cipher).await?;
         if !quota.is_shared() {
-            let restored = rebuild::budgets_from_ledger(&snapshot, &db, &quota).await?;
+            let restored = rebuild::budgets_from_ledger(&snapshot, &db, &quota, None).await?;
             tracing::debug!(budgets = restored, "in-process budget counters rebuilt from the ledger");
         }
         let handle = SnapshotHandle::new(snapshot);
-        let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload);
         let (outbox, shipments) = Outbox::open(&config.outbox_dir.join(&config.instance_id))?;
         let shipper_stop = ShipperStop::default();
         let alerts = Arc::new(usage::alerts::AlertSink::spawn(db.clone()));
-        let shipper = shipper::spawn(db, outbox.clone(), shipments, shipper_stop.clone());
-        let quota = Arc::new(quota);
-        let reconciler = quota.is_shared().then(|| usage::reconciler::spawn(quota.clone(), outbox.clone(), config.reconcile_every));
+        let shipper = shipper::spawn(db.clone(), outbox.clone(), shipments, shipper_stop.clone());
+        let quota = Arc::new(Quotas::new(quota, config.expected_replicas));
+        let mut background = Vec::new();
+        let before_swap = if quota.is_shared() {
+            // Before serving: counters of every known org are complete (or refused).
+            if let Err(err) = rebuild::sync_shared(&handle.load_full(), &db, &quota, &outbox).await {
+                tracing::warn!(error = %err, "cannot rebuild quota counters yet; those orgs are refused until it succeeds");
+            }
+            background.push(usage::reconciler::spawn(quota.clone(), outbox.clone(), config.reconcile_every));
+            background.push(rebuild::spawn_sync(handle.clone(), db.clone(), quota.clone(), outbox.clone()));
+            Some(sync_before_swap(db.clone(), quota.clone(), outbox.clone()))
+        } else {
+            None
+        };
+        let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload, before_swap);
         let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts };
         let server = server::http_server(state.clone(), listener)?;
-        Ok(Self { port, server, shipper, shipper_stop, refresher, reconciler, state })
+        Ok(Self { port, server, shipper, shipper_stop, refresher, background, state })
     }
 
     pub fn port(&self) -> u16 {
@@ -100,8 +124,8 @@ impl Gateway {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         self.refresher.abort();
-        if let Some(reconciler) = &self.reconciler {
-            reconciler.abort();
+        for task in &self.background {
+            task.abort();
         }
         self.shipper_stop.stop();
         let _ = self.shipper.await;

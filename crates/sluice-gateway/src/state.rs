@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::GatewayConfig;
-use crate::quota::AnyQuota;
+use crate::quota::Quotas;
 use crate::snapshot::SnapshotHandle;
 use crate::usage::Outbox;
 use crate::usage::alerts::AlertSink;
@@ -11,7 +11,7 @@ use crate::usage::alerts::AlertSink;
 #[derive(Clone)]
 pub struct GatewayState {
     pub snapshot: SnapshotHandle,
-    pub quota: Arc<AnyQuota>,
+    pub quota: Arc<Quotas>,
     pub outbox: Outbox,
     pub config: Arc<GatewayConfig>,
     pub alerts: Arc<AlertSink>,

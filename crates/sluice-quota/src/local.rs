@@ -90,4 +90,10 @@ impl QuotaStore for LocalQuota {
         self.lock()?.restore_spent(org, budget, spent, now);
         Ok(())
     }
+
+    async fn charge(&self, org: OrgId, budget: &BudgetCheck, amount: Money) -> Result<(), QuotaError> {
+        let now = (self.clock)();
+        self.lock()?.charge(org, budget, amount, now);
+        Ok(())
+    }
 }

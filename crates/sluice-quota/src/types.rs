@@ -206,4 +206,9 @@ pub trait QuotaStore: Send + Sync {
     /// Sets a budget's spent counter for a period (rebuilding from the ledger after Redis lost
     /// its data). Reserved amounts of open reservations are kept.
     fn restore_spent(&self, org: OrgId, budget: &BudgetCheck, spent: Money) -> impl Future<Output = Result<(), QuotaError>> + Send;
+
+    /// Adds to a budget's spent counter for a period: spend that happened while this store could
+    /// not be reached (the gateway's local fallback) is replayed into it once it is back. Not
+    /// idempotent; the caller replays each amount once.
+    fn charge(&self, org: OrgId, budget: &BudgetCheck, amount: Money) -> impl Future<Output = Result<(), QuotaError>> + Send;
 }

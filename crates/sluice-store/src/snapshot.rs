@@ -42,10 +42,16 @@ pub async fn key_secrets(conn: &mut Conn) -> Result<Vec<KeySecretRow>, StoreErro
 pub struct OrgRow {
     pub id: Uuid,
     pub time_zone: String,
+    pub quota_failure_mode: String,
 }
 
 pub async fn orgs(conn: &mut Conn) -> Result<Vec<OrgRow>, StoreError> {
-    let rows = sqlx::query_as!(OrgRow, "select id, time_zone from organizations where archived_at is null").fetch_all(conn).await?;
+    let rows = sqlx::query_as!(
+        OrgRow,
+        r#"select id, time_zone, quota_failure_mode::text as "quota_failure_mode!" from organizations where archived_at is null"#
+    )
+    .fetch_all(conn)
+    .await?;
     Ok(rows)
 }
 

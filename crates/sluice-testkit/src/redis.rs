@@ -52,6 +52,22 @@ impl PrivateRedis {
         String::from_utf8_lossy(&buf[..n]).into_owned()
     }
 
+    /// Starts a new, empty server on the same port (after `kill`).
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be on PATH");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.command("PING\r\n").starts_with("+PONG") {
+            assert!(Instant::now() < deadline, "redis-server did not restart");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Kills the server (SIGKILL to its PID) and reaps it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

@@ -38,6 +38,9 @@ pub struct Settings {
     pub redis_url: Option<SecretString>,
     /// Longest wait for Redis on the request path; past it the request fails closed.
     pub redis_timeout_ms: u64,
+    /// How many gateway replicas share Redis: during a Redis outage, orgs in `local` failure
+    /// mode get this share of their limits and remaining budgets on each replica.
+    pub gateway_replicas: u32,
     /// Reserve and charge this much (USD, e.g. "0.05") per request to a model without a price.
     /// Unset: requests to unpriced models are refused.
     pub unpriced_model_ceiling_usd: Option<String>,
@@ -62,6 +65,7 @@ struct Defaults {
     data_dir: &'static str,
     database_max_connections: u32,
     redis_timeout_ms: u64,
+    gateway_replicas: u32,
     log_format: LogFormat,
     credential_key_id: &'static str,
     access_token_ttl_secs: u64,
@@ -74,6 +78,7 @@ const DEFAULTS: Defaults = Defaults {
     data_dir: ".sluice",
     database_max_connections: 10,
     redis_timeout_ms: 50,
+    gateway_replicas: 1,
     log_format: LogFormat::Pretty,
     credential_key_id: "k1",
     access_token_ttl_secs: 15 * 60,
@@ -100,7 +105,7 @@ pub struct EnvVars(pub Vec<(String, String)>);
 
 /// Keys whose values are numbers; every other value stays a string (so a numeric-looking
 /// secret is not turned into a number).
-const NUMERIC_KEYS: &[&str] = &["database_max_connections", "redis_timeout_ms", "access_token_ttl_secs", "refresh_token_ttl_secs"];
+const NUMERIC_KEYS: &[&str] = &["database_max_connections", "redis_timeout_ms", "gateway_replicas", "access_token_ttl_secs", "refresh_token_ttl_secs"];
 
 impl EnvVars {
     pub fn from_process() -> Self {
@@ -172,6 +177,9 @@ impl Settings {
             if !money.is_positive() {
                 bail!("invalid configuration: unpriced_model_ceiling_usd must be greater than zero");
             }
+        }
+        if self.gateway_replicas == 0 {
+            bail!("invalid configuration: gateway_replicas must be at least 1");
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: database_max_connections must be at least 1");

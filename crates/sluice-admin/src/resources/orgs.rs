@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sluice_domain::budget::QuotaFailureMode;
 use sluice_domain::names::{Slug, display_name};
 use sluice_domain::period::OrgTimeZone;
 use sluice_store::orgs::{self, OrgPatch, OrgRow};
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use crate::access::{org_access, require};
 use crate::audit;
 use crate::auth::Principal;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, stored};
 use crate::http::{Paginated, Patch, ValidJson, page::page_of};
 use crate::state::AppState;
 
@@ -24,13 +25,24 @@ pub struct Org {
     pub slug: String,
     /// IANA time zone; daily, weekly and monthly budgets reset at local midnight in it.
     pub time_zone: String,
+    /// What gateways do for this org when the shared quota store (Redis) is unreachable.
+    pub quota_failure_mode: QuotaFailureMode,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<OrgRow> for Org {
-    fn from(r: OrgRow) -> Self {
-        Self { id: r.id, name: r.name, slug: r.slug, time_zone: r.time_zone, created_at: r.created_at, updated_at: r.updated_at }
+impl TryFrom<OrgRow> for Org {
+    type Error = ApiError;
+    fn try_from(r: OrgRow) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: r.id,
+            name: r.name,
+            slug: r.slug,
+            time_zone: r.time_zone,
+            quota_failure_mode: stored(&r.quota_failure_mode)?,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
     }
 }
 
@@ -42,6 +54,8 @@ pub struct CreateOrg {
     pub slug: Option<String>,
     /// Defaults to UTC.
     pub time_zone: Option<String>,
+    /// Defaults to `deny`.
+    pub quota_failure_mode: Option<QuotaFailureMode>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -53,6 +67,9 @@ pub struct UpdateOrg {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub time_zone: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<QuotaFailureMode>)]
+    pub quota_failure_mode: Patch<QuotaFailureMode>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -82,10 +99,12 @@ pub async fn create_org(state: web::Data<AppState>, principal: Principal, body: 
         None => OrgTimeZone::UTC,
     };
     let mut tx = state.db.begin().await?;
-    let org = orgs::insert(&mut tx, &orgs::NewOrg { id: Uuid::now_v7(), name: &name, slug: slug.as_str(), time_zone: zone.name() }).await?;
-    audit::record(&mut tx, &principal, Some(org.id), "org.create", ("org", org.id), json!({"name": org.name, "slug": org.slug})).await?;
+    let mode = input.quota_failure_mode.unwrap_or_default();
+    let new = orgs::NewOrg { id: Uuid::now_v7(), name: &name, slug: slug.as_str(), time_zone: zone.name(), quota_failure_mode: mode.as_str() };
+    let org = orgs::insert(&mut tx, &new).await?;
+    audit::record(&mut tx, &principal, Some(org.id), "org.create", ("org", org.id), json!({"name": org.name, "slug": org.slug, "quota_failure_mode": mode})).await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Created().json(Org::from(org)))
+    Ok(HttpResponse::Created().json(Org::try_from(org)?))
 }
 
 /// Organizations the caller belongs to (all of them for platform admins).
@@ -96,7 +115,7 @@ pub async fn list_orgs(state: web::Data<AppState>, principal: Principal, query: 
     let member = if principal.platform_admin { None } else { Some(principal.user_id) };
     let mut conn = state.db.acquire().await?;
     let rows = orgs::list(&mut conn, member, query.q.as_deref(), page).await?;
-    Ok(HttpResponse::Ok().json(Paginated::from_rows(page, rows, |r| r.id, |r| Ok(Org::from(r)))?))
+    Ok(HttpResponse::Ok().json(Paginated::from_rows(page, rows, |r| r.id, Org::try_from)?))
 }
 
 #[utoipa::path(tag = "orgs", security(("bearer" = [])), responses((status = 200, body = Org), (status = 404, body = ErrorBody)))]
@@ -106,7 +125,7 @@ pub async fn get_org(state: web::Data<AppState>, principal: Principal, path: web
     let mut conn = state.db.acquire().await?;
     org_access(&mut conn, &principal, org_id).await?;
     let org = orgs::get(&mut conn, org_id).await?.ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(Org::from(org)))
+    Ok(HttpResponse::Ok().json(Org::try_from(org)?))
 }
 
 /// Rename an organization or change its time zone (org admins).
@@ -118,14 +137,16 @@ pub async fn update_org(state: web::Data<AppState>, principal: Principal, path: 
     let input = body.0;
     let name = input.name.required("name")?.map(|n| display_name(&n).map_err(|e| ApiError::field("name", e.0))).transpose()?;
     let zone = input.time_zone.required("time_zone")?.map(|z| z.parse::<OrgTimeZone>().map_err(|e| ApiError::field("time_zone", e.0))).transpose()?;
+    let mode = input.quota_failure_mode.required("quota_failure_mode")?;
     let mut tx = state.db.begin().await?;
     let access = org_access(&mut tx, &principal, org_id).await?;
     require(access.can_manage_org(), "changing the organization needs the org admin role")?;
-    let patch = OrgPatch { name: name.as_deref(), time_zone: zone.map(|z| z.name()) };
+    let patch = OrgPatch { name: name.as_deref(), time_zone: zone.map(|z| z.name()), quota_failure_mode: mode.map(QuotaFailureMode::as_str) };
     let org = orgs::update(&mut tx, org_id, &patch).await?.ok_or(ApiError::NotFound)?;
-    audit::record(&mut tx, &principal, Some(org_id), "org.update", ("org", org_id), json!({"name": name, "time_zone": patch.time_zone})).await?;
+    let details = json!({"name": name, "time_zone": patch.time_zone, "quota_failure_mode": mode});
+    audit::record(&mut tx, &principal, Some(org_id), "org.update", ("org", org_id), details).await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(Org::from(org)))
+    Ok(HttpResponse::Ok().json(Org::try_from(org)?))
 }
 
 /// Archive an organization (owners and platform admins): it disappears from the API and all of

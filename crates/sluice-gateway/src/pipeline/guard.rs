@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use sluice_domain::Money;
-use sluice_quota::{QuotaStore, Reservation, Usage};
+use sluice_quota::{Reservation, Usage};
 use sluice_store::ledger::LedgerRow;
 
 use crate::providers::TokenUsage;
-use crate::quota::AnyQuota;
+use crate::quota::Quotas;
 use crate::snapshot::ModelEntry;
 use crate::usage::{Intent, Outbox};
 
@@ -27,7 +27,7 @@ pub enum End {
 }
 
 struct Settlement {
-    quota: Arc<AnyQuota>,
+    quota: Arc<Quotas>,
     outbox: Outbox,
     reservation: Reservation,
     row: LedgerRow,
@@ -43,7 +43,7 @@ pub struct ReservationGuard {
 
 impl ReservationGuard {
     /// Records the intent in the outbox and arms the guard.
-    pub fn arm(quota: Arc<AnyQuota>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
+    pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
         outbox.intent(Intent { reservation: reservation.clone(), row: row.clone() });
         Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, unpriced_ceiling, started, overhead_us: None }) }
     }

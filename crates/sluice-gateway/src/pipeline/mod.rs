@@ -22,7 +22,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use sluice_domain::ids::RequestId;
 use sluice_domain::provider::ModelMode;
-use sluice_quota::{Decision, Grant, LimitKind, QuotaStore};
+use sluice_quota::{Decision, Grant, LimitKind};
 
 use crate::api::errors::GatewayError;
 use crate::snapshot::{KeyEntry, ModelEntry, Snapshot};
@@ -67,7 +67,8 @@ pub fn resolve_model(snapshot: &Snapshot, key: &KeyEntry, name: &str, mode: Mode
 
 /// Runs the admission and turns a refusal into the caller's error.
 pub async fn admit(state: &GatewayState, request: &sluice_quota::AdmitRequest) -> Result<Grant, GatewayError> {
-    let decision = state.quota.admit(request).await.map_err(|err| {
+    let mode = state.snapshot.load().failure_mode(request.tenant.org);
+    let decision = state.quota.admit(request, mode).await.map_err(|err| {
         metrics::counter!("sluice_quota_unavailable_total").increment(1);
         tracing::warn!(error = %err, "quota store unavailable; failing closed");
         GatewayError::LimiterUnavailable

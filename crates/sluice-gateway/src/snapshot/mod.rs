@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use sluice_domain::budget::QuotaFailureMode;
 use sluice_domain::credentials::PlainCredential;
 use sluice_domain::ids::{BudgetId, KeyId, ModelId, OrgId, ProviderId, TeamId, UserId};
 use sluice_domain::period::{BudgetPeriod, OrgTimeZone};
@@ -21,7 +22,7 @@ use sluice_domain::virtual_key::Endpoint;
 use sluice_domain::{Money, PricePerMTok};
 
 pub use build::build_snapshot;
-pub use refresh::{SnapshotHandle, spawn_refresher};
+pub use refresh::{BeforeSwap, SnapshotHandle, spawn_refresher};
 
 /// One accepted secret of a key, with everything authentication needs.
 #[derive(Debug)]
@@ -122,6 +123,7 @@ pub struct Snapshot {
     /// By SHA-256 of the secret.
     pub keys: HashMap<[u8; 32], Arc<KeyEntry>>,
     pub org_zones: HashMap<OrgId, OrgTimeZone>,
+    pub org_failure_modes: HashMap<OrgId, QuotaFailureMode>,
     pub org_controls: HashMap<OrgId, Controls>,
     pub team_controls: HashMap<TeamId, Controls>,
     pub key_controls: HashMap<KeyId, Controls>,
@@ -142,6 +144,10 @@ impl Snapshot {
     /// A budget's alert thresholds (empty if the budget is unknown).
     pub fn budget_thresholds(&self, budget: BudgetId) -> &[u8] {
         self.alert_thresholds.get(&budget).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn failure_mode(&self, org: OrgId) -> QuotaFailureMode {
+        self.org_failure_modes.get(&org).copied().unwrap_or_default()
     }
 
     pub fn zone(&self, org: OrgId) -> OrgTimeZone {

@@ -25,16 +25,29 @@ impl SnapshotHandle {
         self.0.load()
     }
 
+    /// The current snapshot as an owned `Arc` (for long-running tasks).
+    pub fn load_full(&self) -> Arc<Snapshot> {
+        self.0.load_full()
+    }
+
     pub fn store(&self, snapshot: Snapshot) {
         self.0.store(Arc::new(snapshot));
+    }
+
+    pub fn store_arc(&self, snapshot: Arc<Snapshot>) {
+        self.0.store(snapshot);
     }
 }
 
 /// How long to gather notifications before reloading: a burst of admin writes costs one reload.
 const DEBOUNCE: Duration = Duration::from_millis(100);
 
+/// Work done on a freshly built snapshot before it is swapped in: with a shared quota store,
+/// new orgs get their counters marked complete first, so their keys are never refused.
+pub type BeforeSwap = Arc<dyn Fn(Arc<Snapshot>) -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>;
+
 /// Runs until the process ends: listens for changes and reloads.
-pub fn spawn_refresher(db: Db, cipher: CredentialCipher, handle: SnapshotHandle, full_reload_every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_refresher(db: Db, cipher: CredentialCipher, handle: SnapshotHandle, full_reload_every: Duration, before_swap: Option<BeforeSwap>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut listener: Option<ConfigChanges> = None;
         let mut interval = tokio::time::interval(full_reload_every);
@@ -45,7 +58,7 @@ pub fn spawn_refresher(db: Db, cipher: CredentialCipher, handle: SnapshotHandle,
                     Ok(l) => {
                         listener = Some(l);
                         // Changes made while we were not listening are unknown: reload.
-                        reload(&db, &cipher, &handle).await;
+                        reload(&db, &cipher, &handle, before_swap.as_ref()).await;
                     }
                     Err(err) => tracing::warn!(error = %err, "cannot listen for configuration changes; relying on periodic reloads"),
                 }
@@ -57,7 +70,7 @@ pub fn spawn_refresher(db: Db, cipher: CredentialCipher, handle: SnapshotHandle,
                 }
             };
             tokio::select! {
-                _ = interval.tick() => reload(&db, &cipher, &handle).await,
+                _ = interval.tick() => reload(&db, &cipher, &handle, before_swap.as_ref()).await,
                 result = changed => {
                     if let Err(err) = result {
                         tracing::warn!(error = %err, "configuration listener failed");
@@ -70,19 +83,23 @@ pub fn spawn_refresher(db: Db, cipher: CredentialCipher, handle: SnapshotHandle,
                     if let Some(l) = listener.as_mut() {
                         while let Ok(Ok(Some(_))) = tokio::time::timeout(Duration::from_millis(1), l.next()).await {}
                     }
-                    reload(&db, &cipher, &handle).await;
+                    reload(&db, &cipher, &handle, before_swap.as_ref()).await;
                 }
             }
         }
     })
 }
 
-async fn reload(db: &Db, cipher: &CredentialCipher, handle: &SnapshotHandle) {
+async fn reload(db: &Db, cipher: &CredentialCipher, handle: &SnapshotHandle, before_swap: Option<&BeforeSwap>) {
     let started = std::time::Instant::now();
     match build_snapshot(db, cipher).await {
         Ok(snapshot) => {
             let keys = snapshot.keys.len();
-            handle.store(snapshot);
+            let snapshot = Arc::new(snapshot);
+            if let Some(hook) = before_swap {
+                hook(snapshot.clone()).await;
+            }
+            handle.store_arc(snapshot);
             metrics::gauge!("sluice_snapshot_loaded_timestamp_seconds").set(chrono::Utc::now().timestamp() as f64);
             tracing::debug!(keys, elapsed_ms = started.elapsed().as_millis() as u64, "configuration snapshot reloaded");
         }

@@ -147,6 +147,11 @@ impl Outbox {
         self.lock().writer.sync()
     }
 
+    /// Completions not yet in PostgreSQL.
+    pub fn unshipped(&self) -> u64 {
+        self.lock().segments.values().map(|c| c.unshipped).sum()
+    }
+
     /// Requests admitted and not yet completed (for graceful shutdown and metrics).
     pub fn in_flight(&self) -> usize {
         self.lock().open.len()

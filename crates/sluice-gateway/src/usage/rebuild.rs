@@ -1,6 +1,11 @@
 //! Rebuilding budget counters from the ledger: PostgreSQL is the source of truth for money, the
-//! quota store only a fast cache. Run before serving when the store may have lost its counters
-//! (always for the in-process store, which starts empty).
+//! quota store only a fast cache. The in-process store is rebuilt before serving (it starts
+//! empty). A shared store is checked every second: an org whose `synced` marker is missing —
+//! Redis lost its data, or the org is new — is refused there (fail closed) until a gateway has
+//! rebuilt its counters from the ledger and set the marker.
+
+use std::collections::HashSet;
+use std::time::Duration;
 
 use chrono::Utc;
 use sluice_domain::Money;
@@ -9,7 +14,8 @@ use sluice_quota::{BudgetCheck, Level, QuotaStore};
 use sluice_store::{Db, ledger};
 use uuid::Uuid;
 
-use crate::quota::AnyQuota;
+use crate::quota::{AnyQuota, Quotas};
+use crate::usage::Outbox;
 use crate::snapshot::{Controls, Snapshot};
 
 /// Where a set of budgets hangs, as the ledger filters it.
@@ -34,11 +40,11 @@ fn targets(snapshot: &Snapshot) -> Vec<BudgetTarget<'_>> {
     orgs.chain(teams).chain(keys).collect()
 }
 
-pub async fn budgets_from_ledger(snapshot: &Snapshot, db: &Db, quota: &AnyQuota) -> anyhow::Result<usize> {
+pub async fn budgets_from_ledger(snapshot: &Snapshot, db: &Db, quota: &AnyQuota, only: Option<&HashSet<OrgId>>) -> anyhow::Result<usize> {
     let now = Utc::now();
     let mut conn = db.acquire().await?;
     let mut restored = 0;
-    for target in targets(snapshot) {
+    for target in targets(snapshot).into_iter().filter(|t| only.is_none_or(|orgs| orgs.contains(&t.org))) {
         let zone = snapshot.zone(target.org);
         for budget in &target.controls.budgets {
             let window = budget.period.window(zone, now);
@@ -49,4 +55,42 @@ pub async fn budgets_from_ledger(snapshot: &Snapshot, db: &Db, quota: &AnyQuota)
         }
     }
     Ok(restored)
+}
+
+/// Rebuilds and marks every org of the snapshot whose counters the shared store does not
+/// vouch for. Returns how many orgs were rebuilt.
+pub async fn sync_shared(snapshot: &Snapshot, db: &Db, quotas: &Quotas, outbox: &Outbox) -> anyhow::Result<usize> {
+    let orgs: Vec<OrgId> = snapshot.org_zones.keys().copied().collect();
+    let missing = quotas.primary().unsynced(&orgs).await?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    // Requests this replica finished count only once their rows are in the ledger.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while outbox.unshipped() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let set: HashSet<OrgId> = missing.iter().copied().collect();
+    budgets_from_ledger(snapshot, db, quotas.primary(), Some(&set)).await?;
+    quotas.forget_pending(&set);
+    for org in &missing {
+        quotas.primary().mark_synced(*org).await?;
+    }
+    tracing::info!(orgs = missing.len(), "quota counters rebuilt from the ledger");
+    Ok(missing.len())
+}
+
+/// Every second: replay offline spend, then rebuild orgs the shared store does not vouch for.
+pub fn spawn_sync(snapshot: crate::snapshot::SnapshotHandle, db: Db, quotas: std::sync::Arc<Quotas>, outbox: Outbox) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            quotas.replay().await;
+            let current = snapshot.load_full();
+            if let Err(err) = sync_shared(&current, &db, &quotas, &outbox).await {
+                tracing::debug!(error = %err, "quota sync failed; retrying");
+            }
+        }
+    })
 }

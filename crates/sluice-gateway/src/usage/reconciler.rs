@@ -14,16 +14,16 @@ use sluice_quota::{QuotaStore, Reservation, SettleOutcome, Usage};
 use sluice_store::ledger::LedgerRow;
 
 use super::Outbox;
-use crate::quota::AnyQuota;
+use crate::quota::Quotas;
 
 const BATCH: usize = 200;
 
-pub fn spawn(quota: Arc<AnyQuota>, outbox: Outbox, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn(quota: Arc<Quotas>, outbox: Outbox, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            match quota.expired_reservations(Utc::now(), BATCH).await {
+            match quota.primary().expired_reservations(Utc::now(), BATCH).await {
                 Ok(expired) => {
                     for reservation in expired {
                         close(&quota, &outbox, reservation).await;
@@ -35,9 +35,9 @@ pub fn spawn(quota: Arc<AnyQuota>, outbox: Outbox, every: Duration) -> tokio::ta
     })
 }
 
-async fn close(quota: &AnyQuota, outbox: &Outbox, reservation: Reservation) {
+async fn close(quota: &Quotas, outbox: &Outbox, reservation: Reservation) {
     let usage = Usage { cost: reservation.reserved, tokens: reservation.granted_output_tokens };
-    match quota.settle(&reservation, usage).await {
+    match quota.primary().settle(&reservation, usage).await {
         Ok(SettleOutcome::Settled) => {
             metrics::counter!("sluice_reservations_reconciled_total").increment(1);
             tracing::warn!(request_id = %reservation.request_id, "settled an orphaned reservation at its reserved amount");

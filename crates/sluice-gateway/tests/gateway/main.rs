@@ -8,6 +8,7 @@ mod anthropic_upstream;
 mod auth;
 mod budgets;
 mod chat;
+mod failover;
 mod messages;
 mod reconciler;
 mod recovery;

@@ -240,6 +240,14 @@ impl State {
         self.store_counter(key, c, now);
     }
 
+    pub(super) fn charge(&mut self, org: OrgId, check: &BudgetCheck, amount: Money, now: DateTime<Utc>) {
+        let key = BudgetKey::new(org, check);
+        let mut c = self.counter(&key, now);
+        c.spent = c.spent.saturating_add(amount.nanos().max(0));
+        c.expires_at = plan::counter_expiry(check.period_end, plan::PERIOD_GRACE);
+        self.store_counter(key, c, now);
+    }
+
     pub(super) fn expired(&self, now: DateTime<Utc>, limit: usize) -> Vec<Reservation> {
         self.leases
             .iter()

@@ -35,6 +35,7 @@ impl<C: QuotaConnection> RedisQuota<C> {
         for b in &plan.budgets {
             invocation.key(keys::budget(org, b.check.budget_id, &b.check.period));
         }
+        invocation.key(keys::synced(org));
         let price = request.cost.output_price.nanos();
         invocation
             .arg(request.request_id.to_string())
@@ -61,6 +62,7 @@ impl<C: QuotaConnection> RedisQuota<C> {
             let expire_at = plan::counter_expiry(b.check.period_end, self.config.period_grace).map_or(0, |at| at.timestamp().max(1));
             invocation.arg(b.effective_amount).arg(u8::from(b.check.hard)).arg(expire_at);
         }
+        invocation.arg(u8::from(self.config.require_sync_marker));
 
         let mut conn = self.conn.clone();
         let reply: Vec<i64> = self
@@ -103,6 +105,7 @@ fn decode(request: &AdmitRequest, plan: &Plan<'_>, reply: Vec<i64>) -> Result<De
         0 => refusal(plan, &mut reply),
         1 => grant(request, plan, &mut reply).map(Decision::Admitted),
         2 => Err(QuotaError::Internal("this request id already holds an open reservation".to_owned())),
+        3 => Err(QuotaError::Unavailable("this org's counters are being rebuilt from the ledger".to_owned())),
         other => Err(QuotaError::Internal(format!("unexpected admission reply {other}"))),
     }
 }

@@ -51,6 +51,13 @@ pub(super) fn in_flight(org: OrgId, level: Level, id: Uuid) -> String {
     format!("{}:par:{}:{id}", tag(org), level_code(level))
 }
 
+/// Present once this org's counters are known to be complete: set after they were rebuilt from
+/// the ledger. Redis losing its data loses the marker too, and admissions fail closed until a
+/// gateway has rebuilt them.
+pub(super) fn synced(org: OrgId) -> String {
+    format!("{}:synced", tag(org))
+}
+
 /// A budget's counters (`spent`, `reserved`; integer nano-USD) in one period.
 pub(super) fn budget(org: OrgId, budget: BudgetId, period: &str) -> String {
     format!("{}:b:{budget}:{period}", tag(org))

@@ -64,11 +64,19 @@ pub struct RedisQuotaConfig {
     pub record_grace: Duration,
     /// How long a period's budget counters outlive the period.
     pub period_grace: Duration,
+    /// Refuse (as `Unavailable`) admissions for orgs whose `synced` marker is missing, i.e. whose
+    /// counters may have been lost. Gateways set the marker after rebuilding from the ledger.
+    pub require_sync_marker: bool,
 }
 
 impl Default for RedisQuotaConfig {
     fn default() -> Self {
-        Self { timeout: Duration::from_millis(50), record_grace: Duration::from_secs(24 * 3600), period_grace: crate::plan::PERIOD_GRACE }
+        Self {
+            timeout: Duration::from_millis(50),
+            record_grace: Duration::from_secs(24 * 3600),
+            period_grace: crate::plan::PERIOD_GRACE,
+            require_sync_marker: true,
+        }
     }
 }
 
@@ -177,5 +185,9 @@ impl<C: QuotaConnection> QuotaStore for RedisQuota<C> {
 
     async fn restore_spent(&self, org: OrgId, budget: &BudgetCheck, spent: Money) -> Result<(), QuotaError> {
         self.write_spent(org, budget, spent).await
+    }
+
+    async fn charge(&self, org: OrgId, budget: &BudgetCheck, amount: Money) -> Result<(), QuotaError> {
+        self.add_spent(org, budget, amount).await
     }
 }

@@ -1,4 +1,4 @@
-//! Reading budgets, rebuilding `spent`, and listing expired leases for the reconciler.
+//! Reading budgets, rebuilding and replaying `spent`, and listing expired leases for the reconciler.
 //!
 //! `expired_reservations` walks `sq1:lease-orgs`, takes at most `limit` expired leases from each
 //! org's zset, merges them oldest first and reads their records. A lease whose record has already
@@ -40,6 +40,38 @@ impl<C: QuotaConnection> RedisQuota<C> {
             pipe.cmd("EXPIREAT").arg(&key).arg(at.timestamp().max(1)).ignore();
         }
         self.within(pipe.exec_async(&mut conn)).await
+    }
+
+    pub(super) async fn add_spent(&self, org: OrgId, check: &BudgetCheck, amount: Money) -> Result<(), QuotaError> {
+        let mut conn = self.conn.clone();
+        let key = keys::budget(org, check.budget_id, &check.period);
+        let mut pipe = redis::pipe();
+        pipe.atomic().cmd("HINCRBY").arg(&key).arg("spent").arg(amount.nanos().max(0)).ignore();
+        if let Some(at) = counter_expiry(check.period_end, self.config.period_grace) {
+            pipe.cmd("EXPIREAT").arg(&key).arg(at.timestamp().max(1)).ignore();
+        }
+        self.within(pipe.exec_async(&mut conn)).await
+    }
+
+    /// The orgs among `orgs` whose counters are not marked as rebuilt.
+    pub async fn unsynced(&self, orgs: &[OrgId]) -> Result<Vec<OrgId>, QuotaError> {
+        let mut conn = self.conn.clone();
+        let mut missing = Vec::new();
+        for chunk in orgs.chunks(500) {
+            let mut pipe = redis::pipe();
+            for org in chunk {
+                pipe.cmd("EXISTS").arg(keys::synced(*org));
+            }
+            let present: Vec<bool> = self.within(pipe.query_async(&mut conn)).await?;
+            missing.extend(chunk.iter().zip(present).filter(|(_, p)| !p).map(|(o, _)| *o));
+        }
+        Ok(missing)
+    }
+
+    /// Marks an org's counters as complete (after rebuilding them from the ledger).
+    pub async fn mark_synced(&self, org: OrgId) -> Result<(), QuotaError> {
+        let mut conn = self.conn.clone();
+        self.within(redis::cmd("SET").arg(keys::synced(org)).arg(1).exec_async(&mut conn)).await
     }
 
     pub(super) async fn expired(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Reservation>, QuotaError> {

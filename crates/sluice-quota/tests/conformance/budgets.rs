@@ -197,3 +197,16 @@ pub async fn restore_spent_keeps_reservations<H: Harness>(h: &H) {
     h.store().settle(&open.reservation, Usage { cost: Money::from_nanos(5 * CENT), tokens: 0 }).await.unwrap();
     assert_eq!(counters(h.store(), t, &b).await, (95 * CENT, 0));
 }
+
+/// Spend replayed after an outage adds to the counter and then counts against the budget.
+pub async fn charge_adds_replayed_spend<H: Harness>(h: &H) {
+    let t = tenant();
+    let b = budget(Level::Key, DOLLAR, true);
+    h.store().charge(t.org, &b, Money::from_nanos(40 * CENT)).await.unwrap();
+    h.store().charge(t.org, &b, Money::from_nanos(50 * CENT)).await.unwrap();
+    assert_eq!(counters(h.store(), t, &b).await, (90 * CENT, 0));
+    match admit(h.store(), &request(t, std::slice::from_ref(&b), flat(11 * CENT))).await {
+        Decision::BudgetExceeded { remaining, .. } => assert_eq!(remaining.nanos(), 10 * CENT),
+        d => panic!("{d:?}"),
+    }
+}

@@ -43,6 +43,7 @@ conformance!(
     budgets::soft_budget_admits_past_its_amount,
     budgets::a_new_period_starts_at_zero,
     budgets::restore_spent_keeps_reservations,
+    budgets::charge_adds_replayed_spend,
     lifecycle::settle_and_release_are_idempotent,
     lifecycle::expired_leases_are_reported_oldest_first,
     lifecycle::a_second_admission_of_one_request_reserves_nothing,

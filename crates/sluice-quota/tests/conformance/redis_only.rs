@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use sluice_domain::Money;
-use sluice_quota::redis_store::RedisQuota;
+use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
 use sluice_quota::{AdmitRequest, Decision, Level, QuotaError, QuotaStore, RateSpec, SettleOutcome, Usage};
 
 use crate::harness::*;
@@ -157,4 +157,26 @@ async fn keys_expire_and_close_cleans_up() {
     h.store().settle(&grant.reservation, Usage { cost: Money::from_nanos(5), tokens: 10 }).await.unwrap();
     let left = h.server.command("KEYS *\r\n");
     assert!(!left.contains(":r:") && !left.contains(":par:") && !left.contains(":leases"), "{left}");
+}
+
+/// After Redis lost its data, an org is not admitted until its counters were rebuilt and marked.
+#[tokio::test]
+async fn admissions_wait_for_the_synced_marker() {
+    let server = RedisServer::start();
+    let store = RedisQuota::open(&server.url(), RedisQuotaConfig { timeout: FUNCTIONAL_TIMEOUT, ..RedisQuotaConfig::default() }).unwrap();
+    let t = tenant();
+    const CENT: i64 = 10_000_000;
+    let b = budget(Level::Key, 100 * CENT, true);
+    match store.admit(&request(t, std::slice::from_ref(&b), flat(CENT))).await {
+        Err(QuotaError::Unavailable(why)) => assert!(why.contains("rebuilt"), "{why}"),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    assert_eq!(store.unsynced(&[t.org]).await.unwrap(), vec![t.org]);
+    store.restore_spent(t.org, &b, Money::from_nanos(90 * CENT)).await.unwrap();
+    store.mark_synced(t.org).await.unwrap();
+    assert!(store.unsynced(&[t.org]).await.unwrap().is_empty());
+    admitted(admit(&store, &request(t, std::slice::from_ref(&b), flat(CENT))).await);
+    // FLUSHALL loses the marker with the counters: closed again.
+    server.command("FLUSHALL\r\n");
+    assert!(matches!(store.admit(&request(t, std::slice::from_ref(&b), flat(CENT))).await, Err(QuotaError::Unavailable(_))));
 }

@@ -45,6 +45,7 @@ pub async fn build(settings: &Settings, db: Db, cipher: CredentialCipher) -> any
     let instance = format!("gateway-{}", settings.gateway_addr.port());
     let mut config = GatewayConfig::new(settings.data_dir.join("outbox"), instance);
     config.unpriced_ceiling = settings.unpriced_model_ceiling_usd.as_deref().and_then(|c| c.parse().ok());
+    config.expected_replicas = settings.gateway_replicas;
     let listener = TcpListener::bind(settings.gateway_addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.gateway_addr))?;
     Gateway::build(config, db, cipher, quota(settings)?, listener).await
 }

@@ -2,11 +2,14 @@
 -- it, in one atomic step. Key layout and argument order: src/redis_store/mod.rs and admit.rs.
 -- Every key shares the org's hash tag, so this runs on one Redis Cluster slot.
 --
--- KEYS: record, leases, then n_par in-flight counters, n_rate TATs, n_bud budget hashes.
+-- KEYS: record, leases, then n_par in-flight counters, n_rate TATs, n_bud budget hashes, and
+--       last the org's `synced` marker.
 -- ARGV: request_id, team, key, lease_ms, record_ttl_ms, prompt_tokens, fixed, price_hi,
 --       price_lo, min_out, max_out, n_par, n_rate, n_bud, then per in-flight counter: max;
---       per TAT: per_minute, burst, is_tpm; per budget: amount, is_hard, expire_at_s (0 = none).
--- Reply: {2} duplicate request id; {0, what, index, value} refused (what 1 = parallel, 2 = rate
+--       per TAT: per_minute, burst, is_tpm; per budget: amount, is_hard, expire_at_s (0 = none);
+--       last: 1 if the marker is required.
+-- Reply: {3} the org's counters are not known to be rebuilt (Redis lost its data and the
+--       gateways have not restored them from the ledger yet: fail closed); {2} duplicate request id; {0, what, index, value} refused (what 1 = parallel, 2 = rate
 --       with value = µs to wait, 3 = budget with value = its remaining); or
 --       {1, granted, reserved, lease_until_ms, in_flight x n_par, (remaining, reset_us) x n_rate,
 --        (spent, reserved) x n_bud}.
@@ -18,6 +21,9 @@
 -- and a product hi * g beyond 2^53 is far above any allowance, which rounding cannot change.
 
 local record, leases = KEYS[1], KEYS[2]
+if ARGV[#ARGV] == '1' and redis.call('EXISTS', KEYS[#KEYS]) == 0 then
+  return {3}
+end
 if redis.call('EXISTS', record) == 1 then
   return {2}
 end

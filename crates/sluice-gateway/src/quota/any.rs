@@ -17,6 +17,22 @@ impl AnyQuota {
     pub fn is_shared(&self) -> bool {
         matches!(self, Self::Redis(_))
     }
+
+    /// Orgs whose counters are not known to be complete (a shared store that lost its data, or
+    /// orgs it has never seen). The in-process store is always complete.
+    pub async fn unsynced(&self, orgs: &[OrgId]) -> Result<Vec<OrgId>, QuotaError> {
+        match self {
+            Self::Local(_) => Ok(Vec::new()),
+            Self::Redis(q) => q.unsynced(orgs).await,
+        }
+    }
+
+    pub async fn mark_synced(&self, org: OrgId) -> Result<(), QuotaError> {
+        match self {
+            Self::Local(_) => Ok(()),
+            Self::Redis(q) => q.mark_synced(org).await,
+        }
+    }
 }
 
 macro_rules! delegate {
@@ -51,5 +67,9 @@ impl QuotaStore for AnyQuota {
 
     async fn restore_spent(&self, org: OrgId, budget: &BudgetCheck, spent: Money) -> Result<(), QuotaError> {
         delegate!(self, q => q.restore_spent(org, budget, spent))
+    }
+
+    async fn charge(&self, org: OrgId, budget: &BudgetCheck, amount: Money) -> Result<(), QuotaError> {
+        delegate!(self, q => q.charge(org, budget, amount))
     }
 }
