@@ -72,7 +72,8 @@ impl Gateway {
         let (outbox, shipments) = Outbox::open(&config.outbox_dir.join(&config.instance_id))?;
         let shipper_stop = ShipperStop::default();
         let shipper = shipper::spawn(db, outbox.clone(), shipments, shipper_stop.clone());
-        let state = GatewayState { snapshot: handle, quota: Arc::new(quota), outbox, config: Arc::new(config) };
+        let upstream = Arc::new(providers::upstream::Upstream::new(&config.upstream)?);
+        let state = GatewayState { snapshot: handle, quota: Arc::new(quota), outbox, config: Arc::new(config), upstream };
         let server = server::http_server(state.clone(), listener)?;
         Ok(Self { port, server, shipper, shipper_stop, refresher, state })
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::GatewayConfig;
+use crate::providers::upstream::Upstream;
 use crate::quota::AnyQuota;
 use crate::snapshot::SnapshotHandle;
 use crate::usage::Outbox;
@@ -13,4 +14,6 @@ pub struct GatewayState {
     pub quota: Arc<AnyQuota>,
     pub outbox: Outbox,
     pub config: Arc<GatewayConfig>,
+    /// The one pooled client (with breakers and retry budget) every provider call goes through.
+    pub upstream: Arc<Upstream>,
 }
