@@ -37,6 +37,8 @@ pub struct GatewayConfig {
     pub instance_id: String,
     /// On shutdown, how long in-flight streams may take to finish.
     pub drain_deadline: Duration,
+    /// Timeouts, retries and circuit breaking towards providers.
+    pub upstream: UpstreamSettings,
 }
 
 impl GatewayConfig {
@@ -57,6 +59,60 @@ impl GatewayConfig {
             outbox_dir,
             instance_id,
             drain_deadline: Duration::from_secs(30),
+            upstream: UpstreamSettings::default(),
+        }
+    }
+}
+
+/// How the gateway talks to providers. Three distinct timeouts, because they fail differently:
+/// a provider that cannot be reached, one that accepted the request but does not answer, and a
+/// stream that stopped mid-way.
+#[derive(Debug, Clone)]
+pub struct UpstreamSettings {
+    /// TCP (and TLS) connection set-up.
+    pub connect_timeout: Duration,
+    /// From sending the request to the response headers.
+    pub first_byte_timeout: Duration,
+    /// Longest silence between the headers and the first chunk of the body, and between two
+    /// chunks after that.
+    pub idle_timeout: Duration,
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    /// Backoff before the second attempt; doubled for each further one, with full jitter.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// A provider's `Retry-After` is honoured up to this; asked to wait longer, the gateway
+    /// gives up instead of holding the caller.
+    pub retry_after_cap: Duration,
+    /// Retries may add at most this share of the requests over `retry_budget_window`…
+    pub retry_budget_percent: u32,
+    /// …but this many retries per window are always allowed, so a quiet gateway still retries.
+    pub retry_budget_min: u32,
+    pub retry_budget_window: Duration,
+    /// Consecutive failures of one (provider, model) that open its circuit breaker.
+    pub breaker_failures: u32,
+    /// How long an open breaker refuses calls before letting one probe through.
+    pub breaker_cooldown: Duration,
+    /// Largest non-streaming response body read from a provider.
+    pub max_response_bytes: usize,
+}
+
+impl Default for UpstreamSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            first_byte_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(30),
+            max_attempts: 3,
+            backoff_base: Duration::from_millis(200),
+            backoff_max: Duration::from_secs(2),
+            retry_after_cap: Duration::from_secs(5),
+            retry_budget_percent: 20,
+            retry_budget_min: 10,
+            retry_budget_window: Duration::from_secs(10),
+            breaker_failures: 5,
+            breaker_cooldown: Duration::from_secs(30),
+            max_response_bytes: 32 << 20,
         }
     }
 }

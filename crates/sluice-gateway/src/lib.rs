@@ -101,7 +101,8 @@ impl Gateway {
             None
         };
         let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload, before_swap);
-        let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts };
+        let upstream = Arc::new(providers::upstream::Upstream::new(&config.upstream)?);
+        let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts, upstream };
         let server = server::http_server(state.clone(), listener)?;
         Ok(Self { port, server, shipper, shipper_stop, refresher, background, state })
     }

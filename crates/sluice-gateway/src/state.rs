@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::GatewayConfig;
+use crate::providers::upstream::Upstream;
 use crate::quota::Quotas;
 use crate::snapshot::SnapshotHandle;
 use crate::usage::Outbox;
@@ -15,4 +16,6 @@ pub struct GatewayState {
     pub outbox: Outbox,
     pub config: Arc<GatewayConfig>,
     pub alerts: Arc<AlertSink>,
+    /// The one pooled client (with breakers and retry budget) every provider call goes through.
+    pub upstream: Arc<Upstream>,
 }

@@ -64,7 +64,7 @@ impl GatewayError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BudgetExceeded { .. } => StatusCode::PAYMENT_REQUIRED,
             Self::LimiterUnavailable | Self::ConfigurationStale | Self::ProviderUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Upstream { .. } => StatusCode::BAD_GATEWAY,
+            Self::Upstream { status, .. } => upstream_status(*status),
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -100,6 +100,7 @@ impl GatewayError {
             Self::InvalidRequest { .. } | Self::Unpriced(_) | Self::PayloadTooLarge => "invalid_request_error",
             Self::RateLimited { .. } => "rate_limit_error",
             Self::BudgetExceeded { .. } => "insufficient_quota",
+            Self::Upstream { status, .. } if upstream_status(*status).is_client_error() => "invalid_request_error",
             _ => "server_error",
         }
     }
@@ -115,6 +116,7 @@ impl GatewayError {
             Self::PayloadTooLarge => "request_too_large",
             Self::RateLimited { .. } => "rate_limit_error",
             Self::LimiterUnavailable | Self::ProviderUnavailable(_) => "overloaded_error",
+            Self::Upstream { status, .. } if upstream_status(*status).is_client_error() => "invalid_request_error",
             _ => "api_error",
         }
     }
@@ -169,5 +171,17 @@ impl GatewayError {
             response.insert_header(("www-authenticate", "Bearer"));
         }
         response.json(self.body(dialect))
+    }
+}
+
+/// The status a caller gets for a provider's error. A provider's refusal of the request itself
+/// (400, 404, 413, 422…) keeps its status, so callers and SDKs see the real problem; everything
+/// else is a 502: server errors, rate limits that outlasted the retries, and 401/403, which are
+/// about the gateway's credential — a caller told "401" would think their own key is bad.
+fn upstream_status(status: u16) -> StatusCode {
+    match status {
+        401 | 403 | 407 | 408 | 429 => StatusCode::BAD_GATEWAY,
+        400..=499 => StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+        _ => StatusCode::BAD_GATEWAY,
     }
 }

@@ -100,7 +100,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, mut request
 
     let before_upstream = meta.started.elapsed();
     let upstream_started = Instant::now();
-    let outcome = providers::chat(ChatCall { model: &model, body: upstream_body, stream, dialect: native }).await;
+    let outcome = providers::chat(&state.upstream, ChatCall { model: &model, body: upstream_body, stream, dialect: native }).await;
     let upstream_elapsed = upstream_started.elapsed();
 
     let request_id = meta.request_id.to_string();

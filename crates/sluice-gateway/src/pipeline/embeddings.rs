@@ -15,7 +15,7 @@ use crate::api::errors::GatewayError;
 use crate::api::headers;
 use crate::api::openai::embeddings::EmbeddingsRequest;
 use crate::auth;
-use crate::providers;
+use crate::providers::{self, EmbeddingsCall, TokenUsage};
 use crate::state::GatewayState;
 use crate::tokens;
 
@@ -32,7 +32,9 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
     let row = row_template(meta, &key, &model, "embeddings", &request.model, prompt, grant.reservation.reserved.nanos());
     let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), state.config.unpriced_ceiling, meta.started);
     let upstream_started = Instant::now();
-    let outcome = providers::embeddings(&model, &request.inputs).await;
+    let mut upstream_body = request.body;
+    upstream_body.insert("model".to_owned(), serde_json::Value::from(model.upstream_name.as_str()));
+    let outcome = providers::embeddings(&state.upstream, EmbeddingsCall { model: &model, body: upstream_body, inputs: &request.inputs }).await;
     let upstream_elapsed = upstream_started.elapsed();
     let request_id = meta.request_id.to_string();
     match outcome {
@@ -40,7 +42,12 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
             guard.finish(End::Released { status: "upstream_error", error_code: upstream_code(&err).to_owned() });
             Err(upstream_error(err))
         }
-        Ok((body, usage)) => {
+        Ok((body, reported)) => {
+            // No usage from the provider: our count of the inputs, flagged as an estimate.
+            let (usage, estimated) = match reported {
+                Some(usage) => (usage, false),
+                None => (TokenUsage { prompt, completion: 0, cached: 0 }, true),
+            };
             let overhead_us = meta.started.elapsed().saturating_sub(upstream_elapsed).as_micros() as u64;
             guard.set_overhead(overhead_us);
             let cost = guard.cost_of(&usage);
@@ -48,7 +55,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
             headers::routing(&mut response, &request_id, &model);
             headers::cost(&mut response, cost, overhead_us);
             headers::rate_limits(&mut response, &grant.rates);
-            guard.finish(End::Completed { usage, estimated: false, status: "ok", error_code: None });
+            guard.finish(End::Completed { usage, estimated, status: "ok", error_code: None });
             Ok(response.json(body))
         }
     }

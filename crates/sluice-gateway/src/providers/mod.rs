@@ -1,10 +1,22 @@
 //! Upstream providers, one folder each. A provider turns a chat or embeddings request (already
 //! routed, priced and admitted) into a complete response or a stream of SSE events, and reports
 //! the usage the provider counted, if any.
+//!
+//! Every real provider call goes through the shared [`upstream::Upstream`] (pooled clients with
+//! SSRF-filtering resolvers, timeouts, per-model circuit breakers, the global retry budget) and
+//! the retry loop in [`retry`], which only ever repeats an attempt before anything reached the
+//! caller.
 
 pub mod anthropic;
+pub mod breaker;
 pub mod demo;
+pub mod openai;
+pub mod retry;
+pub mod retry_budget;
 pub mod sse;
+pub mod sse_parse;
+pub mod ssrf;
+pub mod upstream;
 
 use std::pin::Pin;
 
@@ -86,19 +98,44 @@ pub struct ChatCall<'a> {
     pub dialect: crate::dialect::Dialect,
 }
 
+/// An embeddings request routed to one model.
+pub struct EmbeddingsCall<'a> {
+    pub model: &'a ModelEntry,
+    /// The caller's body with `model` already set to the upstream name.
+    pub body: Map<String, Value>,
+    pub inputs: &'a [String],
+}
+
+/// The breaker that guards calls to this model.
+pub fn breaker_key(model: &ModelEntry) -> breaker::BreakerKey {
+    breaker::BreakerKey { provider: model.provider.id, model: model.upstream_name.clone() }
+}
+
 /// Dispatches to the provider that serves the model.
-pub async fn chat(call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
+pub async fn chat(upstream: &upstream::Upstream, call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
     match call.model.provider.kind {
         sluice_domain::provider::ProviderKind::Demo => Ok(demo::chat(&call)),
         sluice_domain::provider::ProviderKind::Anthropic => anthropic::chat(&call).await,
-        other => Err(UpstreamError::Unavailable(format!("{} providers are not supported by this gateway build yet", other.as_str()))),
+        sluice_domain::provider::ProviderKind::Openai | sluice_domain::provider::ProviderKind::OpenaiCompatible => {
+            let prepared = openai::prepare_chat(&call.model.provider, &call.body, call.stream)?;
+            retry::with_retries(upstream, &breaker_key(call.model), |_| openai::chat(upstream, &prepared, call.stream)).await
+        }
     }
 }
 
-/// Embeddings: OpenAI-shaped response body and the prompt tokens counted.
-pub async fn embeddings(model: &ModelEntry, inputs: &[String]) -> Result<(Value, TokenUsage), UpstreamError> {
-    match model.provider.kind {
-        sluice_domain::provider::ProviderKind::Demo => Ok(demo::embeddings(model, inputs)),
-        other => Err(UpstreamError::Unavailable(format!("{} providers are not supported by this gateway build yet", other.as_str()))),
+/// Embeddings: the provider's (OpenAI-shaped) body and the usage it reported, if any.
+pub async fn embeddings(upstream: &upstream::Upstream, call: EmbeddingsCall<'_>) -> Result<(Value, Option<TokenUsage>), UpstreamError> {
+    match call.model.provider.kind {
+        sluice_domain::provider::ProviderKind::Demo => {
+            let (body, usage) = demo::embeddings(call.model, call.inputs);
+            Ok((body, Some(usage)))
+        }
+        sluice_domain::provider::ProviderKind::Openai | sluice_domain::provider::ProviderKind::OpenaiCompatible => {
+            let prepared = openai::prepare_embeddings(&call.model.provider, &call.body)?;
+            retry::with_retries(upstream, &breaker_key(call.model), |_| openai::embeddings(upstream, &prepared)).await
+        }
+        sluice_domain::provider::ProviderKind::Anthropic => {
+            Err(UpstreamError::Unavailable("Anthropic does not offer an embeddings API; use an OpenAI-compatible embedding model".to_owned()))
+        }
     }
 }
