@@ -10,6 +10,7 @@ mod anthropic_upstream;
 mod auth;
 mod budgets;
 mod chat;
+mod disconnect;
 mod failover;
 mod messages;
 mod reconciler;

@@ -4,6 +4,7 @@
 mod harness;
 
 mod commands;
+mod crash;
 mod replicas;
 mod sdk;
 mod up;
