@@ -80,7 +80,12 @@ impl MockUpstream {
     }
 
     pub fn call_count(&self) -> usize {
-        self.shared.calls().len()
+        self.shared.call_count()
+    }
+
+    /// Stops (or resumes) keeping each call's details; calls are still counted.
+    pub fn set_recording(&self, on: bool) {
+        self.shared.set_recording(on);
     }
 
     /// Forgets the calls and the script (later calls are answered `ok`).

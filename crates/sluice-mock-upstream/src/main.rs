@@ -15,6 +15,9 @@ struct Args {
     /// A JSON script to start with (the same shape `POST /_mock/script` accepts).
     #[arg(long)]
     script: Option<std::path::PathBuf>,
+    /// Count calls without keeping their details (for load runs).
+    #[arg(long)]
+    no_record: bool,
 }
 
 #[tokio::main]
@@ -25,6 +28,7 @@ async fn main() -> std::io::Result<()> {
         None => Script::default(),
     };
     let (mock, server) = MockUpstream::bind(TcpListener::bind(("127.0.0.1", args.port))?, script)?;
+    mock.set_recording(!args.no_record);
     println!("sluice-mock-upstream listening on {}", mock.base_url());
     let serving = tokio::spawn(server);
     tokio::signal::ctrl_c().await?;

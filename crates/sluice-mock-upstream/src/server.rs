@@ -2,6 +2,7 @@
 //! script — chat completions and embeddings by path suffix, so any base path works); `/_mock/*`
 //! lets out-of-process users script the mock and read what it saw.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -17,6 +18,10 @@ const MAX_BODY_BYTES: usize = 64 << 20;
 pub struct Shared {
     script: Mutex<Script>,
     calls: Mutex<Vec<RecordedCall>>,
+    /// Calls answered (recorded or not): the script is indexed by it.
+    count: AtomicUsize,
+    /// Load runs switch recording off: a million recorded bodies would be the benchmark.
+    skip_recording: AtomicBool,
 }
 
 /// A panicking test thread must not wedge the mock for the others.
@@ -26,7 +31,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub fn new(script: Script) -> Self {
-        Self { script: Mutex::new(script), calls: Mutex::default() }
+        Self { script: Mutex::new(script), ..Self::default() }
+    }
+
+    pub fn set_recording(&self, on: bool) {
+        self.skip_recording.store(!on, Ordering::Relaxed);
+    }
+
+    pub fn call_count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
     }
 
     pub fn set_script(&self, script: Script) {
@@ -38,15 +51,22 @@ impl Shared {
     }
 
     pub fn reset(&self) {
-        lock(&self.calls).clear();
+        let mut calls = lock(&self.calls);
+        calls.clear();
+        self.count.store(0, Ordering::Relaxed);
         *lock(&self.script) = Script::default();
     }
 
     /// Records a call and picks its behaviour by arrival order.
     fn record(&self, call: RecordedCall) -> Behaviour {
-        let mut calls = lock(&self.calls);
-        let index = calls.len();
-        calls.push(call);
+        let index = {
+            let mut calls = lock(&self.calls);
+            let index = self.count.fetch_add(1, Ordering::Relaxed);
+            if !self.skip_recording.load(Ordering::Relaxed) {
+                calls.push(call);
+            }
+            index
+        };
         lock(&self.script).behaviour_for(index).clone()
     }
 }

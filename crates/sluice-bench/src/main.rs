@@ -1,0 +1,41 @@
+//! `sluice-bench`: the gateway benchmark's tools, driven by `bench/run.sh`.
+//!
+//! - `setup`: creates a tenant, a key and a priced model on an OpenAI-compatible provider that
+//!   points at the mock upstream, straight through the store; prints the key.
+//! - `run`: measures the gateway against the mock called directly, in the same run: latency at a
+//!   fixed request rate (open loop), maximum throughput (closed loop), streaming time to first
+//!   byte, and the gateway process's CPU time per request and resident memory. Prints a Markdown
+//!   report with the overhead as differences and ratios against the direct baseline.
+
+mod load;
+mod proc_stats;
+mod report;
+mod setup;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Sluice gateway benchmark")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the benchmark tenant, key, provider and model; print the key.
+    Setup(setup::SetupArgs),
+    /// Run the measurements and print the report.
+    Run(report::RunArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Setup(args) => setup::run(args).await,
+            Command::Run(args) => report::run(args).await,
+        }
+    })
+}
