@@ -108,3 +108,15 @@ async fn embeddings_and_models() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(gw.ledger_rows(scoped_key, 0).await.is_empty());
 }
+
+#[tokio::test]
+async fn metrics_expose_requests_overhead_and_quota_decisions() {
+    let gw = spawn().await;
+    let t = gw.tenant().await;
+    assert_eq!(gw.chat(&t.secret, chat_body("demo-small", "measure me")).await.status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let text = gw.client.get(format!("{}/metrics", gw.base)).send().await.unwrap().text().await.unwrap();
+    for name in ["sluice_requests_total", "sluice_gateway_overhead_seconds_bucket", "sluice_ledger_rows_written_total", "sluice_snapshot_loaded_timestamp_seconds"] {
+        assert!(text.contains(name), "{name} missing from /metrics:\n{text}");
+    }
+}
