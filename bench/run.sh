@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The gateway benchmark (not part of the test suite: it wants a quiet machine):
 #
-#   ./bench/run.sh            # RATE=1000 SECONDS=10 CONCURRENCY=32 by default
+#   ./bench/run.sh            # RATE=1000 BENCH_SECONDS=10 CONCURRENCY=32 by default
 #
 # Builds release binaries, starts a private PostgreSQL and Redis, the mock upstream
 # (sluice-mock-upstream, recording off) and one `sluice gateway` with Redis quotas, the ledger and
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 RATE=${RATE:-1000}
-SECONDS_PER_PHASE=${SECONDS:-10}
+SECONDS_PER_PHASE=${BENCH_SECONDS:-10}
 CONCURRENCY=${CONCURRENCY:-32}
 
 ensure_services_installed
@@ -50,6 +50,10 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 
+if [ -n "${PROFILE:-}" ]; then
+  # Samples the gateway's stacks during the run (software clock; no hardware counters needed).
+  perf record -F 499 -g -p "$GW_PID" -o bench/results/perf.data -- sleep $((SECONDS_PER_PHASE * 2 + 4)) >/dev/null 2>&1 &
+fi
 log "measuring (${SECONDS_PER_PHASE}s per phase)"
 mkdir -p bench/results
 {

@@ -36,7 +36,7 @@ use sluice_domain::credentials::CredentialCipher;
 use sluice_store::Db;
 
 pub use config::GatewayConfig;
-pub use quota::{AnyQuota, Quotas};
+pub use quota::{AnyQuota, QuotaSource, Quotas};
 
 use crate::snapshot::{SnapshotHandle, build_snapshot, spawn_refresher};
 use crate::state::GatewayState;
@@ -69,7 +69,10 @@ fn sync_before_swap(db: Db, quota: Arc<Quotas>, outbox: usage::Outbox) -> snapsh
 impl Gateway {
     /// Recovers what a previous run left in the outbox, loads the configuration, rebuilds
     /// in-process budget counters from the ledger, and binds the server (port 0 in tests).
-    pub async fn build(config: GatewayConfig, db: Db, cipher: CredentialCipher, quota: AnyQuota, listener: TcpListener) -> anyhow::Result<Self> {
+    pub async fn build(config: GatewayConfig, db: Db, cipher: CredentialCipher, source: QuotaSource, listener: TcpListener) -> anyhow::Result<Self> {
+        // The connection of background work (recovery, rebuilds, sync, reconciler); request
+        // handlers get one per worker (see `server`).
+        let quota = source.connect()?;
         let port = listener.local_addr()?.port();
         tokens::warm_up();
         let _ = metrics_endpoint::handle();
@@ -87,7 +90,8 @@ impl Gateway {
         let shipper_stop = ShipperStop::default();
         let alerts = Arc::new(usage::alerts::AlertSink::spawn(db.clone()));
         let shipper = shipper::spawn(db.clone(), outbox.clone(), shipments, shipper_stop.clone());
-        let quota = Arc::new(Quotas::new(quota, config.expected_replicas));
+        let fallback = source.is_shared().then(|| Arc::new(quota::Fallback::new(config.expected_replicas)));
+        let quota = Arc::new(Quotas::new(quota, fallback.clone()));
         let mut background = Vec::new();
         let before_swap = if quota.is_shared() {
             // Before serving: counters of every known org are complete (or refused).
@@ -103,7 +107,7 @@ impl Gateway {
         let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload, before_swap);
         let upstream = Arc::new(providers::upstream::Upstream::new(&config.upstream)?);
         let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts, upstream };
-        let server = server::http_server(state.clone(), listener)?;
+        let server = server::http_server(state.clone(), source, fallback, listener)?;
         Ok(Self { port, server, shipper, shipper_stop, refresher, background, state })
     }
 

@@ -3,7 +3,10 @@
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
 use crate::api::anthropic::handlers as anthropic;
+use std::sync::Arc;
+
 use crate::api::errors::{Dialect, GatewayError};
+use crate::quota::{Fallback, QuotaSource, Quotas};
 use crate::api::openai::handlers;
 use crate::state::GatewayState;
 
@@ -17,13 +20,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/metrics").route(web::get().to(metrics)));
 }
 
-pub fn http_server(state: GatewayState, listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
+/// One actix worker per CPU the process may use; each worker gets its own quota-store
+/// connection (opened on the worker's thread), so a request's Redis round trips stay on the
+/// thread that serves it instead of waking another one.
+pub fn http_server(state: GatewayState, source: QuotaSource, fallback: Option<Arc<Fallback>>, listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
     let drain = state.config.drain_deadline;
-    let data = web::Data::new(state);
-    Ok(HttpServer::new(move || App::new().app_data(data.clone()).configure(routes).default_service(web::to(not_found)))
-        .shutdown_timeout(drain.as_secs())
-        .listen(listener)?
-        .run())
+    Ok(HttpServer::new(move || {
+        let mut worker = state.clone();
+        match source.connect() {
+            Ok(primary) => worker.quota = Arc::new(Quotas::new(primary, fallback.clone())),
+            Err(err) => tracing::warn!(error = %err, "worker uses the shared quota connection"),
+        }
+        App::new().app_data(web::Data::new(worker)).configure(routes).default_service(web::to(not_found))
+    })
+    .shutdown_timeout(drain.as_secs())
+    .listen(listener)?
+    .run())
 }
 
 async fn healthz() -> HttpResponse {

@@ -4,13 +4,50 @@
 use chrono::{DateTime, Utc};
 use sluice_domain::ids::OrgId;
 use sluice_quota::local::LocalQuota;
-use sluice_quota::redis_store::RedisQuota;
+use std::sync::Arc;
+
+use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
 use sluice_quota::{AdmitRequest, BudgetCheck, BudgetState, Decision, QuotaError, QuotaStore, Reservation, SettleOutcome, Usage};
 use sluice_domain::Money;
 
 pub enum AnyQuota {
-    Local(LocalQuota),
+    /// Shared by every worker of the process.
+    Local(Arc<LocalQuota>),
     Redis(RedisQuota),
+}
+
+/// Where the counters live. Each gateway worker thread connects its own `AnyQuota` from it, so a
+/// Redis round trip never wakes another thread (the connection's driver runs on the worker that
+/// uses it).
+#[derive(Clone)]
+pub enum QuotaSource {
+    Local(Arc<LocalQuota>),
+    Redis { url: String, config: RedisQuotaConfig },
+}
+
+impl QuotaSource {
+    pub fn local() -> Self {
+        Self::Local(Arc::new(LocalQuota::new()))
+    }
+
+    pub fn redis(url: impl Into<String>, config: RedisQuotaConfig) -> Result<Self, QuotaError> {
+        let url = url.into();
+        // Fails now on a malformed URL rather than in every worker later.
+        RedisQuota::open(&url, config)?;
+        Ok(Self::Redis { url, config })
+    }
+
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Self::Redis { .. })
+    }
+
+    /// A store handle for the calling thread (Redis: a new, lazily connected connection).
+    pub fn connect(&self) -> Result<AnyQuota, QuotaError> {
+        match self {
+            Self::Local(q) => Ok(AnyQuota::Local(q.clone())),
+            Self::Redis { url, config } => Ok(AnyQuota::Redis(RedisQuota::open(url, *config)?)),
+        }
+    }
 }
 
 impl AnyQuota {

@@ -30,7 +30,8 @@ struct Offline {
     local: bool,
 }
 
-struct Fallback {
+/// What every worker shares during an outage (one per process).
+pub struct Fallback {
     local: RwLock<Arc<LocalQuota>>,
     replicas: u32,
     /// Remaining (amount − spent − reserved) per (budget, period) at the last shared decision.
@@ -41,26 +42,33 @@ struct Fallback {
     in_outage: Mutex<bool>,
 }
 
+/// One worker's quotas: its own connection to the store and the process's shared fallback.
 pub struct Quotas {
     primary: AnyQuota,
-    fallback: Option<Fallback>,
+    fallback: Option<Arc<Fallback>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-impl Quotas {
+impl Fallback {
     /// `replicas`: how many gateway replicas share the store (each takes 1/replicas offline).
-    pub fn new(primary: AnyQuota, replicas: u32) -> Self {
-        let fallback = primary.is_shared().then(|| Fallback {
+    pub fn new(replicas: u32) -> Self {
+        Self {
             local: RwLock::new(Arc::new(LocalQuota::new())),
             replicas: replicas.max(1),
             last_remaining: Mutex::new(HashMap::new()),
             offline: Mutex::new(HashMap::new()),
             pending: Mutex::new(Vec::new()),
             in_outage: Mutex::new(false),
-        });
+        }
+    }
+}
+
+impl Quotas {
+    /// `fallback` is the process's shared one (None without a shared store).
+    pub fn new(primary: AnyQuota, fallback: Option<Arc<Fallback>>) -> Self {
         Self { primary, fallback }
     }
 
@@ -74,7 +82,7 @@ impl Quotas {
 
     pub async fn admit(&self, request: &AdmitRequest, mode: QuotaFailureMode) -> Result<Decision, QuotaError> {
         let result = self.primary.admit(request).await;
-        let Some(fallback) = &self.fallback else { return result };
+        let Some(fallback) = self.fallback.as_deref() else { return result };
         match result {
             Ok(decision) => {
                 *lock(&fallback.in_outage) = false;

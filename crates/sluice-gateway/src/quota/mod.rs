@@ -4,5 +4,5 @@
 mod any;
 mod failover;
 
-pub use any::AnyQuota;
-pub use failover::Quotas;
+pub use any::{AnyQuota, QuotaSource};
+pub use failover::{Fallback, Quotas};

@@ -39,15 +39,21 @@ pub fn spawn(db: Db, outbox: Outbox, mut rx: mpsc::UnboundedReceiver<Shipment>, 
                     _ = stop.0.notified() => { stopping = true; continue; }
                 }
             };
+            // Let a batch gather without being woken per row: one wake-up per batch keeps this
+            // task from competing with request handling for the CPU.
+            if !stopping {
+                tokio::time::sleep(GATHER).await;
+            }
             let mut batch = vec![first];
-            let deadline = tokio::time::Instant::now() + GATHER;
-            while batch.len() < MAX_BATCH {
-                match tokio::time::timeout_at(deadline, rx.recv()).await {
-                    Ok(Some(s)) => batch.push(s),
-                    _ => break,
+            while let Ok(s) = rx.try_recv() {
+                batch.push(s);
+                if batch.len() == MAX_BATCH {
+                    ship(&db, &outbox, std::mem::take(&mut batch)).await;
                 }
             }
-            ship(&db, &outbox, batch).await;
+            if !batch.is_empty() {
+                ship(&db, &outbox, batch).await;
+            }
         }
         if let Err(err) = outbox.sync() {
             tracing::warn!(error = %err, "cannot sync the outbox at shutdown");

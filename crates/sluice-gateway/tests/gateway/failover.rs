@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sluice_domain::Money;
 use sluice_domain::ids::{BudgetId, OrgId};
-use sluice_gateway::AnyQuota;
+use sluice_gateway::QuotaSource;
 use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
 use sluice_quota::{BudgetCheck, Level, QuotaStore};
 use sluice_store::{budgets, orgs};
@@ -18,8 +18,8 @@ use crate::harness::*;
 
 async fn gateway_on(redis: &PrivateRedis) -> TestGateway {
     // The production timeout: a decision never waits longer than 50 ms for Redis.
-    let quota = RedisQuota::open(&redis.url(), RedisQuotaConfig::default()).unwrap();
-    start_with_quota(fresh_db().await, tempfile::tempdir().unwrap(), AnyQuota::Redis(quota), |_| {}).await
+    let quota = QuotaSource::redis(redis.url(), RedisQuotaConfig::default()).unwrap();
+    start_with_quota(fresh_db().await, tempfile::tempdir().unwrap(), quota, |_| {}).await
 }
 
 async fn set_mode(gw: &TestGateway, org: Uuid, mode: &str) {

@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sluice_domain::credentials::CredentialCipher;
 use sluice_domain::virtual_key::VirtualKeySecret;
-use sluice_gateway::{AnyQuota, Gateway, GatewayConfig};
-use sluice_quota::local::LocalQuota;
+use sluice_gateway::{Gateway, GatewayConfig, QuotaSource};
 use sluice_store::{Db, db, keys, ledger, migrate, orgs, teams};
 use uuid::Uuid;
 
@@ -45,10 +44,10 @@ pub fn config(outbox: &std::path::Path) -> GatewayConfig {
 }
 
 pub async fn start(db: Db, outbox: tempfile::TempDir, tweak: impl FnOnce(&mut GatewayConfig)) -> TestGateway {
-    start_with_quota(db, outbox, AnyQuota::Local(LocalQuota::new()), tweak).await
+    start_with_quota(db, outbox, QuotaSource::local(), tweak).await
 }
 
-pub async fn start_with_quota(db: Db, outbox: tempfile::TempDir, quota: AnyQuota, tweak: impl FnOnce(&mut GatewayConfig)) -> TestGateway {
+pub async fn start_with_quota(db: Db, outbox: tempfile::TempDir, quota: QuotaSource, tweak: impl FnOnce(&mut GatewayConfig)) -> TestGateway {
     let mut config = config(outbox.path());
     tweak(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

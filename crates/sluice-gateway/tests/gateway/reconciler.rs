@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use sluice_domain::Money;
 use sluice_domain::ids::RequestId;
-use sluice_gateway::AnyQuota;
+use sluice_gateway::QuotaSource;
 use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
 use sluice_quota::{AdmitRequest, CostPlan, Decision, QuotaStore, Tenant as QuotaTenant};
 use sluice_testkit::PrivateRedis;
@@ -18,7 +18,7 @@ fn store(redis: &PrivateRedis) -> RedisQuota {
 #[tokio::test]
 async fn an_orphaned_reservation_is_settled_when_its_lease_ends() {
     let redis = PrivateRedis::start();
-    let gw = start_with_quota(fresh_db().await, tempfile::tempdir().unwrap(), AnyQuota::Redis(store(&redis)), |c| {
+    let gw = start_with_quota(fresh_db().await, tempfile::tempdir().unwrap(), QuotaSource::redis(redis.url(), RedisQuotaConfig { timeout: Duration::from_secs(2), ..RedisQuotaConfig::default() }).unwrap(), |c| {
         c.reconcile_every = Duration::from_millis(200);
     })
     .await;

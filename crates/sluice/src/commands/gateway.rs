@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use sluice_domain::credentials::CredentialCipher;
-use sluice_gateway::{AnyQuota, Gateway, GatewayConfig};
-use sluice_quota::local::LocalQuota;
-use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
+use sluice_gateway::{Gateway, GatewayConfig, QuotaSource};
+use sluice_quota::redis_store::RedisQuotaConfig;
 use sluice_store::Db;
 
 use crate::commands::{secrets, shutdown_signal};
@@ -30,14 +29,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 }
 
 /// The quota store: Redis when `REDIS_URL` is set, in-process otherwise.
-pub fn quota(settings: &Settings) -> anyhow::Result<AnyQuota> {
+pub fn quota(settings: &Settings) -> anyhow::Result<QuotaSource> {
     match &settings.redis_url {
         Some(url) => {
             let config = RedisQuotaConfig { timeout: Duration::from_millis(settings.redis_timeout_ms), ..RedisQuotaConfig::default() };
-            let quota = RedisQuota::open(url.expose_secret(), config).map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?;
-            Ok(AnyQuota::Redis(quota))
+            QuotaSource::redis(url.expose_secret(), config).map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))
         }
-        None => Ok(AnyQuota::Local(LocalQuota::new())),
+        None => Ok(QuotaSource::local()),
     }
 }
 
