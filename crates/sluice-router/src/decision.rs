@@ -1,0 +1,1 @@
+//! A routing decision and its reasons.

@@ -1,0 +1,19 @@
+//! The router: decides, before a request leaves the gateway, how sensitive its data is, how
+//! demanding its task is, and which models the tenant's policy lets it go to — with the reasons.
+//!
+//! Pipeline inside the crate: [`request::RequestView`] (the text of a chat request, whatever
+//! its dialect) → [`sensitivity`] (entity findings → data class) and [`complexity`] (features →
+//! score → task tier) → [`policy`] (tenant matrix, trust tiers, overrides, degradation) →
+//! [`decision::Decision`].
+//!
+//! Invariant: no I/O. Everything here runs on the request path in microseconds; patterns are
+//! compiled once (at start-up or when a policy is loaded), never per request.
+
+pub mod complexity;
+pub mod decision;
+pub mod entity;
+pub mod policy;
+pub mod request;
+pub mod sensitivity;
+
+pub use sluice_domain::policy::{DataClass, TaskTier};
