@@ -9,6 +9,7 @@
 //! Invariant: no I/O. Everything here runs on the request path in microseconds; patterns are
 //! compiled once (at start-up or when a policy is loaded), never per request.
 
+pub mod classify;
 pub mod complexity;
 pub mod decision;
 pub mod entity;
