@@ -20,3 +20,30 @@ pub fn classify(view: &RequestView, org_terms: Option<&OrgTerms>) -> Classificat
     let data_class = class_of(&findings);
     Classification { findings, data_class, complexity: complexity::assess(view) }
 }
+
+/// A request classified and decided on.
+#[derive(Debug, Clone)]
+pub struct Routed {
+    pub classification: Classification,
+    pub outcome: Result<crate::decision::Decision, crate::decision::Refusal>,
+}
+
+/// The whole router for one request: classify with the policy's own terms, then decide.
+pub fn route(
+    view: &RequestView,
+    policy: &crate::policy::RoutePolicy,
+    catalog: &dyn crate::policy::ModelCatalog,
+    requested_model: &str,
+    budget_used_percent: Option<u8>,
+) -> Routed {
+    let classification = classify(view, policy.org_terms());
+    let facts = crate::policy::Facts {
+        data_class: classification.data_class,
+        complexity_score: classification.complexity.score,
+        findings: &classification.findings,
+        signals: &classification.complexity.signals,
+        budget_used_percent,
+    };
+    let outcome = crate::policy::decide(policy, catalog, requested_model, facts);
+    Routed { classification, outcome }
+}

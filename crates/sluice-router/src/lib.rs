@@ -13,6 +13,7 @@ pub mod classify;
 pub mod complexity;
 pub mod decision;
 pub mod entity;
+pub mod eval;
 pub mod policy;
 pub mod request;
 pub mod sensitivity;

@@ -33,6 +33,38 @@ pub enum Command {
     },
     /// Print the admin API's OpenAPI document (JSON) to stdout.
     Openapi,
+    /// The router offline: classify requests or score it on labelled data. No server, database
+    /// or network needed.
+    Route {
+        #[command(subcommand)]
+        command: RouteCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RouteCommand {
+    /// Read JSON Lines on stdin (`{"id", "prompt"}` or `{"id", "request": {OpenAI chat
+    /// request}}`) and write one decision per line to stdout.
+    Classify {
+        /// Routing policy and model catalogue (JSON; see docs/routing.md). Default: a built-in
+        /// example (public → gpt-4o-mini / gpt-4o, sensitive → a local model).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
+    /// Score the router on labelled JSONL files (fields prompt, complexity, sensitivity, label,
+    /// meta) and print recall, false positives, APGR, cost and latency per file.
+    Eval {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// One JSON object per file instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Output tokens assumed per request when estimating cost.
+        #[arg(long, default_value_t = 256)]
+        output_tokens: u32,
+    },
 }
 
 #[derive(Debug, Args, Default)]

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod gateway;
 pub mod migrate;
 pub mod openapi;
+pub mod route;
 pub mod up;
 
 use std::path::Path;
@@ -12,7 +13,7 @@ use secrecy::ExposeSecret;
 use sluice_admin::AdminConfig;
 use sluice_domain::credentials::CredentialCipher;
 
-use crate::cli::{AdminCommand, Cli, Command, CommonArgs};
+use crate::cli::{AdminCommand, Cli, Command, CommonArgs, RouteCommand};
 use crate::generated_secrets;
 use crate::settings::{Overrides, Settings, decode_credential_key};
 use crate::telemetry;
@@ -34,6 +35,10 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             admin::create(settings, args).await
         }
         Command::Openapi => openapi::run(),
+        Command::Route { command: RouteCommand::Classify { policy } } => route::classify(policy.as_deref()),
+        Command::Route { command: RouteCommand::Eval { files, policy, json, output_tokens } } => {
+            route::eval(route::EvalArgs { files: &files, policy: policy.as_deref(), json, output_tokens })
+        }
     }
 }
 

@@ -6,5 +6,6 @@ mod harness;
 mod commands;
 mod crash;
 mod replicas;
+mod route;
 mod sdk;
 mod up;
