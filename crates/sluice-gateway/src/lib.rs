@@ -21,6 +21,7 @@ pub mod metrics_endpoint;
 pub mod pipeline;
 pub mod providers;
 pub mod quota;
+pub mod routing;
 pub mod server;
 pub mod snapshot;
 pub mod state;
@@ -106,7 +107,7 @@ impl Gateway {
         };
         let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload, before_swap);
         let upstream = Arc::new(providers::upstream::Upstream::new(&config.upstream)?);
-        let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts, upstream };
+        let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts, upstream, budget_use: Arc::default() };
         let server = server::http_server(state.clone(), source, fallback, listener)?;
         Ok(Self { port, server, shipper, shipper_stop, refresher, background, state })
     }

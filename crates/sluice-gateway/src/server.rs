@@ -15,6 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/v1/messages").route(web::post().to(anthropic::messages)))
         .service(web::resource("/v1/embeddings").route(web::post().to(handlers::embeddings)))
         .service(web::resource("/v1/models").route(web::get().to(handlers::models)))
+        .service(web::resource("/v1/route/explain").route(web::post().to(handlers::route_explain)))
         .service(web::resource("/healthz").route(web::get().to(healthz)))
         .service(web::resource("/readyz").route(web::get().to(readyz)))
         .service(web::resource("/metrics").route(web::get().to(metrics)));
@@ -61,7 +62,7 @@ async fn metrics() -> HttpResponse {
 async fn not_found(req: HttpRequest) -> HttpResponse {
     let anthropic = req.path().starts_with("/v1/messages") || req.headers().contains_key("anthropic-version");
     let dialect = if anthropic { Dialect::Anthropic } else { Dialect::OpenAi };
-    let err = GatewayError::invalid("Unknown route. This gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models.", None);
+    let err = GatewayError::invalid("Unknown route. This gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings, /v1/models and /v1/route/explain.", None);
     let mut response = err.respond(dialect, "");
     *response.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
     response

@@ -18,4 +18,6 @@ pub struct GatewayState {
     pub alerts: Arc<AlertSink>,
     /// The one pooled client (with breakers and retry budget) every provider call goes through.
     pub upstream: Arc<Upstream>,
+    /// Budget shares last seen, for budget-aware routing.
+    pub budget_use: Arc<crate::routing::budget_use::BudgetUse>,
 }

@@ -25,6 +25,9 @@ pub struct LedgerRow {
     pub provider_id: Option<Uuid>,
     pub data_class: String,
     pub task_tier: String,
+    /// The router's complexity score in [0, 1] (chat requests).
+    #[serde(default)]
+    pub complexity_score: Option<f32>,
     pub decision_reasons: Value,
     pub input_tokens: i64,
     pub output_tokens: i64,
@@ -56,11 +59,11 @@ pub async fn insert_batch(conn: &mut Conn, rows: &[LedgerRow]) -> Result<u64, St
         r#"insert into usage_ledger (request_id, occurred_at, org_id, team_id, key_id, user_id, endpoint, requested_model,
                routed_model, provider_id, data_class, task_tier, decision_reasons, input_tokens, output_tokens,
                cached_input_tokens, usage_estimated, cost_nano, counterfactual_model, counterfactual_cost_nano, reserved_nano,
-               latency_ms, overhead_us, status, error_code, data_terms, prompt)
+               latency_ms, overhead_us, status, error_code, data_terms, prompt, complexity_score)
            select * from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[],
                $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[], $13::jsonb[], $14::bigint[], $15::bigint[],
                $16::bigint[], $17::bool[], $18::bigint[], $19::text[], $20::bigint[], $21::bigint[], $22::int[], $23::int[],
-               $24::text[], $25::text[], $26::jsonb[], $27::text[])
+               $24::text[], $25::text[], $26::jsonb[], $27::text[], $28::real[])
            on conflict (request_id, occurred_at) do nothing"#,
         &column!(request_id),
         &column!(occurred_at),
@@ -89,6 +92,7 @@ pub async fn insert_batch(conn: &mut Conn, rows: &[LedgerRow]) -> Result<u64, St
         &column!(error_code) as &[Option<String>],
         &column!(data_terms) as &[Option<Value>],
         &column!(prompt) as &[Option<String>],
+        &column!(complexity_score) as &[Option<f32>],
     )
     .execute(conn)
     .await?;
@@ -100,7 +104,7 @@ pub async fn rows_of_key(conn: &mut Conn, key_id: Uuid) -> Result<Vec<LedgerRow>
     let rows = sqlx::query_as!(
         LedgerRow,
         r#"select request_id, occurred_at, org_id, team_id, key_id, user_id, endpoint, requested_model, routed_model,
-                  provider_id, data_class, task_tier, decision_reasons, input_tokens, output_tokens, cached_input_tokens,
+                  provider_id, data_class, task_tier, complexity_score, decision_reasons, input_tokens, output_tokens, cached_input_tokens,
                   usage_estimated, cost_nano, counterfactual_model, counterfactual_cost_nano, reserved_nano, latency_ms,
                   overhead_us, status, error_code, data_terms, prompt
            from usage_ledger where key_id = $1 order by occurred_at"#,

@@ -45,6 +45,10 @@ pub enum GatewayError {
     Upstream { status: u16, message: String },
     #[error("upstream timeout")]
     UpstreamTimeout,
+    /// The routing policy does not let this request go anywhere (`data_policy_violation`:
+    /// its data may not reach any permitted model; `no_route`: no policy cell covers it).
+    #[error("refused by the routing policy: {code}")]
+    PolicyRefused { code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -67,6 +71,9 @@ impl GatewayError {
             Self::Upstream { status, .. } => upstream_status(*status),
             Self::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::PolicyRefused { code: "data_policy_violation", .. } => StatusCode::FORBIDDEN,
+            Self::PolicyRefused { code: "model_not_found", .. } => StatusCode::NOT_FOUND,
+            Self::PolicyRefused { .. } => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -89,6 +96,7 @@ impl GatewayError {
             Self::Upstream { .. } => "upstream_error",
             Self::UpstreamTimeout => "upstream_timeout",
             Self::Internal(_) => "internal_error",
+            Self::PolicyRefused { code, .. } => code,
         }
     }
 
@@ -97,7 +105,9 @@ impl GatewayError {
             Self::InvalidKey | Self::ExpiredKey => "authentication_error",
             Self::EndpointNotAllowed | Self::ModelNotAllowed(_) => "permission_error",
             Self::ModelNotFound(_) => "not_found_error",
-            Self::InvalidRequest { .. } | Self::Unpriced(_) | Self::PayloadTooLarge => "invalid_request_error",
+            Self::PolicyRefused { code: "data_policy_violation", .. } => "permission_error",
+            Self::PolicyRefused { code: "model_not_found", .. } => "not_found_error",
+            Self::InvalidRequest { .. } | Self::Unpriced(_) | Self::PayloadTooLarge | Self::PolicyRefused { .. } => "invalid_request_error",
             Self::RateLimited { .. } => "rate_limit_error",
             Self::BudgetExceeded { .. } => "insufficient_quota",
             Self::Upstream { status, .. } if upstream_status(*status).is_client_error() => "invalid_request_error",
@@ -112,7 +122,9 @@ impl GatewayError {
             // Anthropic's own type for 402; its SDKs surface it without retrying.
             Self::BudgetExceeded { .. } => "billing_error",
             Self::ModelNotFound(_) => "not_found_error",
-            Self::InvalidRequest { .. } | Self::Unpriced(_) => "invalid_request_error",
+            Self::PolicyRefused { code: "data_policy_violation", .. } => "permission_error",
+            Self::PolicyRefused { code: "model_not_found", .. } => "not_found_error",
+            Self::InvalidRequest { .. } | Self::Unpriced(_) | Self::PolicyRefused { .. } => "invalid_request_error",
             Self::PayloadTooLarge => "request_too_large",
             Self::RateLimited { .. } => "rate_limit_error",
             Self::LimiterUnavailable | Self::ProviderUnavailable(_) => "overloaded_error",
@@ -139,13 +151,14 @@ impl GatewayError {
             Self::Upstream { status, message } => format!("The provider returned an error ({status}): {message}"),
             Self::UpstreamTimeout => "The provider did not answer in time.".into(),
             Self::Internal(_) => "Internal gateway error; it has been logged.".into(),
+            Self::PolicyRefused { message, .. } => format!("Refused by your organisation's routing policy: {message}."),
         }
     }
 
     fn param(&self) -> Option<String> {
         match self {
             Self::InvalidRequest { param, .. } => param.clone(),
-            Self::ModelNotFound(_) | Self::ModelNotAllowed(_) | Self::Unpriced(_) => Some("model".into()),
+            Self::ModelNotFound(_) | Self::ModelNotAllowed(_) | Self::Unpriced(_) | Self::PolicyRefused { .. } => Some("model".into()),
             _ => None,
         }
     }

@@ -92,6 +92,40 @@ pub fn build(
     })
 }
 
+/// The admission for a pool of models any of which may end up serving the request (failover):
+/// a cost plan that dominates each model's own — the highest input cost, the highest output
+/// price, the most output tokens — so whichever model serves, its cost fits the reservation.
+/// Pool entries after the first that cannot be priced are dropped from `models`.
+pub fn build_for_pool(
+    snapshot: &Snapshot,
+    config: &GatewayConfig,
+    key: &KeyEntry,
+    models: &mut Vec<std::sync::Arc<ModelEntry>>,
+    ask: impl Fn(&ModelEntry) -> TokenAsk,
+    request_id: RequestId,
+    now: DateTime<Utc>,
+) -> Result<AdmitRequest, GatewayError> {
+    let Some(primary) = models.first().cloned() else {
+        return Err(GatewayError::Internal("empty model pool".into()));
+    };
+    let mut admission = build(snapshot, config, key, &primary, ask(&primary), request_id, now)?;
+    models.retain(|m| std::sync::Arc::ptr_eq(m, &primary) || {
+        match build(snapshot, config, key, m, ask(m), request_id, now) {
+            Ok(other) => {
+                let (a, b) = (&mut admission.cost, other.cost);
+                a.fixed = a.fixed.max(b.fixed);
+                a.output_price = a.output_price.max(b.output_price);
+                a.max_output_tokens = a.max_output_tokens.max(b.max_output_tokens);
+                a.min_output_tokens = a.min_output_tokens.max(b.min_output_tokens);
+                admission.prompt_tokens = admission.prompt_tokens.max(other.prompt_tokens);
+                true
+            }
+            Err(_) => false,
+        }
+    });
+    Ok(admission)
+}
+
 /// The actual cost of what the provider reported (exact, rounded up per component).
 pub fn actual_cost(model: &ModelEntry, prompt: u32, cached: u32, completion: u32, ceiling: Option<Money>) -> Money {
     let Some(price) = model.price else { return ceiling.unwrap_or(Money::ZERO) };

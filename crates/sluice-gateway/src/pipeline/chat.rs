@@ -6,13 +6,14 @@ use std::time::Instant;
 
 use actix_web::HttpResponse;
 use actix_web::http::header::HeaderMap;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sluice_domain::provider::ModelMode;
 use sluice_domain::virtual_key::Endpoint;
-use sluice_store::ledger::LedgerRow;
+use sluice_router::policy::AUTO;
 
 use super::admission::{self, TokenAsk};
 use super::guard::{End, ReservationGuard};
+use super::ledger_row::{RowStart, row_template};
 use super::{RequestMeta, admit, fresh_snapshot, resolve_model, stream};
 use crate::api::errors::GatewayError;
 use crate::api::headers;
@@ -20,7 +21,8 @@ use crate::auth;
 use crate::dialect::Dialect;
 use crate::providers::{self, ChatCall, ChatOutcome, TokenUsage, UpstreamError};
 use crate::translate;
-use crate::snapshot::{KeyEntry, ModelEntry};
+use crate::routing;
+use crate::snapshot::ModelEntry;
 use crate::state::GatewayState;
 use crate::tokens;
 
@@ -50,6 +52,11 @@ impl ChatRequest {
         self.body.insert(field.to_owned(), Value::from(per_choice));
     }
 
+    /// The same request with another body (a failover attempt, a masked copy).
+    pub fn with_body(&self, body: Map<String, Value>) -> ChatRequest {
+        ChatRequest { dialect: self.dialect, body, model: self.model.clone(), ..*self }
+    }
+
     /// The body for a provider of dialect `native` serving the model as `upstream_model`.
     /// OpenAI-dialect providers are always asked for usage in streams.
     pub fn for_provider(self, native: Dialect, upstream_model: &str) -> Result<Map<String, Value>, GatewayError> {
@@ -66,42 +73,86 @@ impl ChatRequest {
     }
 }
 
-pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, mut request: ChatRequest, meta: &RequestMeta) -> Result<HttpResponse, GatewayError> {
+pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: ChatRequest, meta: &RequestMeta) -> Result<HttpResponse, GatewayError> {
     let endpoint = match request.dialect {
         Dialect::OpenAi => Endpoint::Chat,
         Dialect::Anthropic => Endpoint::Messages,
     };
     let snapshot = fresh_snapshot(state)?;
     let key = auth::authenticate(request_headers, &snapshot, endpoint)?;
-    let model = resolve_model(&snapshot, &key, &request.model, ModelMode::Chat)?;
+    if request.model != AUTO {
+        // A named model must exist, serve chat and be allowed for the key (those errors first).
+        resolve_model(&snapshot, &key, &request.model, ModelMode::Chat)?;
+    }
+    let routing = routing::route_chat(state, &snapshot, &key, &request)?;
+    let mut pool: Vec<Arc<ModelEntry>> = routing.pool.iter().map(|t| t.model.clone()).collect();
+    // One masked copy of the body serves every pool entry that needs masking.
+    let policy = snapshot.policies.for_key(&key);
+    let redacted = routing.pool.iter().find(|t| t.redact).map(|t| {
+        let mut body = request.body.clone();
+        routing::redact_for(t, policy, &mut body);
+        body
+    });
 
-    // A hostile or careless max_tokens is clamped to what the model can produce.
-    let model_max = model.max_output_tokens.unwrap_or(state.config.default_max_tokens);
-    let per_choice = request.max_tokens.unwrap_or(model_max).min(model_max);
-    let ask = TokenAsk { prompt: request.prompt_tokens, max_output_per_choice: per_choice, explicit_max: request.max_tokens.is_some(), choices: request.n };
-    let admission = admission::build(&snapshot, &state.config, &key, &model, ask, meta.request_id, meta.occurred_at)?;
+    // A hostile or careless max_tokens is clamped to what each model can produce.
+    let per_choice = |m: &ModelEntry| {
+        let model_max = m.max_output_tokens.unwrap_or(state.config.default_max_tokens);
+        request.max_tokens.unwrap_or(model_max).min(model_max)
+    };
+    let ask = |m: &ModelEntry| TokenAsk { prompt: request.prompt_tokens, max_output_per_choice: per_choice(m), explicit_max: request.max_tokens.is_some(), choices: request.n };
+    let admission = admission::build_for_pool(&snapshot, &state.config, &key, &mut pool, ask, meta.request_id, meta.occurred_at)?;
+    let counterfactual = routing.decision.counterfactual_model.as_deref().and_then(|m| snapshot.model(m)).cloned();
     drop(snapshot);
     let grant = admit(state, &admission).await?;
 
-    // What the reservation covers is what the provider may produce.
-    request.set_max_tokens((grant.reservation.granted_output_tokens / request.n.max(1)).max(1));
-    let (stream, surface, wants_usage) = (request.stream, request.dialect, request.wants_stream_usage);
-    let requested_model = request.model.clone();
-    let prompt_estimate = request.prompt_tokens;
-    let native = Dialect::native_to(model.provider.kind);
-    let upstream_body = request.for_provider(native, &model.upstream_name)?;
-    let endpoint_name = match surface {
+    let endpoint_name = match request.dialect {
         Dialect::OpenAi => "chat",
         Dialect::Anthropic => "messages",
     };
+    let row = row_template(RowStart {
+        meta,
+        key: &key,
+        model: &pool[0],
+        endpoint: endpoint_name,
+        requested_model: &request.model,
+        prompt_estimate: request.prompt_tokens,
+        reserved_nano: grant.reservation.reserved.nanos(),
+        routing: &routing,
+        with_complexity: true,
+    });
+    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, pool[0].clone(), state.config.unpriced_ceiling, meta.started);
+    guard.set_counterfactual(counterfactual);
 
-    let row = row_template(meta, &key, &model, endpoint_name, &requested_model, prompt_estimate, grant.reservation.reserved.nanos());
-    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), state.config.unpriced_ceiling, meta.started);
-
+    // What the reservation covers is what the provider may produce.
+    let granted_per_choice = (grant.reservation.granted_output_tokens / request.n.max(1)).max(1);
     let before_upstream = meta.started.elapsed();
     let upstream_started = Instant::now();
-    let outcome = providers::chat(&state.upstream, ChatCall { model: &model, body: upstream_body, stream, dialect: native }).await;
+    let mut attempt = 0;
+    let (model, outcome) = loop {
+        let model = pool[attempt].clone();
+        let redact = routing.pool.iter().find(|t| Arc::ptr_eq(&t.model, &model)).is_some_and(|t| t.redact);
+        let body = match (&redacted, redact) {
+            (Some(masked), true) => masked.clone(),
+            _ => request.body.clone(),
+        };
+        let mut call_request = request.with_body(body);
+        call_request.set_max_tokens(granted_per_choice.min(per_choice(&model)));
+        let native = Dialect::native_to(model.provider.kind);
+        let upstream_body = call_request.for_provider(native, &model.upstream_name)?;
+        let outcome = providers::chat(&state.upstream, ChatCall { model: &model, body: upstream_body, stream: request.stream, dialect: native }).await;
+        match outcome {
+            Err(err) if attempt + 1 < pool.len() && worth_failing_over(&err) => {
+                metrics::counter!("sluice_failovers_total", "code" => upstream_code(&err)).increment(1);
+                tracing::info!(request_id = %meta.request_id, from = %model.name, to = %pool[attempt + 1].name, error = %upstream_code(&err), "failing over within the policy's pool");
+                attempt += 1;
+                guard.switch_model(pool[attempt].clone());
+            }
+            other => break (model, other),
+        }
+    };
     let upstream_elapsed = upstream_started.elapsed();
+    let native = Dialect::native_to(model.provider.kind);
+    let (surface, wants_usage, prompt_estimate) = (request.dialect, request.wants_stream_usage, request.prompt_tokens);
 
     let request_id = meta.request_id.to_string();
     match outcome {
@@ -120,6 +171,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, mut request
             let cost = guard.cost_of(&usage);
             let mut response = HttpResponse::Ok();
             headers::routing(&mut response, &request_id, &model);
+            headers::decision(&mut response, &routing.decision);
             headers::cost(&mut response, cost, overhead_us);
             headers::rate_limits(&mut response, &grant.rates);
             guard.finish(End::Completed { usage, estimated, status: "ok", error_code: None });
@@ -131,6 +183,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, mut request
             guard.set_overhead(overhead_us);
             let mut response = HttpResponse::Ok();
             headers::routing(&mut response, &request_id, &model);
+            headers::decision(&mut response, &routing.decision);
             headers::rate_limits(&mut response, &grant.rates);
             response.insert_header(("x-sluice-overhead-us", overhead_us.to_string()));
             response.insert_header(("content-type", "text/event-stream"));
@@ -141,45 +194,13 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, mut request
     }
 }
 
-/// The ledger row as far as it is known at admission.
-pub fn row_template(meta: &RequestMeta, key: &KeyEntry, model: &Arc<ModelEntry>, endpoint: &str, requested_model: &str, prompt_estimate: u32, reserved_nano: i64) -> LedgerRow {
-    let terms = &model.provider.data_terms;
-    LedgerRow {
-        request_id: meta.request_id.as_uuid(),
-        occurred_at: meta.occurred_at,
-        org_id: key.org_id.as_uuid(),
-        team_id: key.team_id.as_uuid(),
-        key_id: key.key_id.as_uuid(),
-        user_id: key.user_id.map(|u| u.as_uuid()),
-        endpoint: endpoint.to_owned(),
-        requested_model: requested_model.to_owned(),
-        routed_model: Some(model.name.clone()),
-        provider_id: Some(model.provider.id.as_uuid()),
-        // Classification arrives with the router; until then requests are routed as named.
-        data_class: "unclassified".to_owned(),
-        task_tier: "unclassified".to_owned(),
-        decision_reasons: json!(["model_requested_explicitly"]),
-        input_tokens: i64::from(prompt_estimate),
-        output_tokens: 0,
-        cached_input_tokens: 0,
-        usage_estimated: false,
-        cost_nano: 0,
-        counterfactual_model: None,
-        counterfactual_cost_nano: None,
-        reserved_nano,
-        latency_ms: None,
-        overhead_us: None,
-        status: "admitted".to_owned(),
-        error_code: None,
-        data_terms: Some(json!({
-            "provider": model.provider.name,
-            "trust_tier": model.provider.trust_tier,
-            "region": model.provider.region,
-            "retention_days": terms.retention_days,
-            "trains_on_data": terms.trains_on_data,
-            "zero_data_retention": terms.zero_data_retention,
-        })),
-        prompt: None,
+/// Failures another model of the pool may not share: the provider is down, slow, overloaded or
+/// refusing for capacity. A 4xx about the request itself would fail everywhere.
+fn worth_failing_over(err: &UpstreamError) -> bool {
+    match err {
+        UpstreamError::Status { status, .. } => *status == 429 || *status >= 500,
+        UpstreamError::Timeout | UpstreamError::Connect(_) | UpstreamError::Unavailable(_) => true,
+        UpstreamError::Broken(_) => true,
     }
 }
 

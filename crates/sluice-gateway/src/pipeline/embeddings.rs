@@ -8,7 +8,8 @@ use sluice_domain::provider::ModelMode;
 use sluice_domain::virtual_key::Endpoint;
 
 use super::admission::{self, TokenAsk};
-use super::chat::{row_template, upstream_code, upstream_error};
+use super::chat::{upstream_code, upstream_error};
+use super::ledger_row::{RowStart, row_template};
 use super::guard::{End, ReservationGuard};
 use super::{RequestMeta, admit, fresh_snapshot, resolve_model};
 use crate::api::errors::GatewayError;
@@ -16,6 +17,7 @@ use crate::api::headers;
 use crate::api::openai::embeddings::EmbeddingsRequest;
 use crate::auth;
 use crate::providers::{self, EmbeddingsCall, TokenUsage};
+use crate::routing;
 use crate::state::GatewayState;
 use crate::tokens;
 
@@ -24,15 +26,28 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
     let key = auth::authenticate(request_headers, &snapshot, Endpoint::Embeddings)?;
     let request = EmbeddingsRequest::parse(body)?;
     let model = resolve_model(&snapshot, &key, &request.model, ModelMode::Embedding)?;
+    // Inputs are data too: the named model must be allowed to receive their class.
+    let routing = routing::route_embeddings(&snapshot, &key, &request.model, &request.inputs)?;
+    let mut upstream_body = request.body;
+    routing::redact_for(routing.primary(), snapshot.policies.for_key(&key), &mut upstream_body);
     let prompt: u32 = request.inputs.iter().map(|t| tokens::count_text(t)).fold(0u32, u32::saturating_add);
     let ask = TokenAsk { prompt, max_output_per_choice: 0, explicit_max: true, choices: 1 };
     let admission = admission::build(&snapshot, &state.config, &key, &model, ask, meta.request_id, meta.occurred_at)?;
     drop(snapshot);
     let grant = admit(state, &admission).await?;
-    let row = row_template(meta, &key, &model, "embeddings", &request.model, prompt, grant.reservation.reserved.nanos());
+    let row = row_template(RowStart {
+        meta,
+        key: &key,
+        model: &model,
+        endpoint: "embeddings",
+        requested_model: &request.model,
+        prompt_estimate: prompt,
+        reserved_nano: grant.reservation.reserved.nanos(),
+        routing: &routing,
+        with_complexity: false,
+    });
     let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), state.config.unpriced_ceiling, meta.started);
     let upstream_started = Instant::now();
-    let mut upstream_body = request.body;
     upstream_body.insert("model".to_owned(), serde_json::Value::from(model.upstream_name.as_str()));
     let outcome = providers::embeddings(&state.upstream, EmbeddingsCall { model: &model, body: upstream_body, inputs: &request.inputs }).await;
     let upstream_elapsed = upstream_started.elapsed();
@@ -53,6 +68,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
             let cost = guard.cost_of(&usage);
             let mut response = HttpResponse::Ok();
             headers::routing(&mut response, &request_id, &model);
+            headers::decision(&mut response, &routing.decision);
             headers::cost(&mut response, cost, overhead_us);
             headers::rate_limits(&mut response, &grant.rates);
             guard.finish(End::Completed { usage, estimated, status: "ok", error_code: None });

@@ -32,6 +32,8 @@ struct Settlement {
     reservation: Reservation,
     row: LedgerRow,
     model: Arc<ModelEntry>,
+    /// The policy's default model: the same usage is priced on it for the savings figure.
+    counterfactual: Option<Arc<ModelEntry>>,
     unpriced_ceiling: Option<Money>,
     started: Instant,
     overhead_us: Option<i32>,
@@ -45,7 +47,24 @@ impl ReservationGuard {
     /// Records the intent in the outbox and arms the guard.
     pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
         outbox.intent(Intent { reservation: reservation.clone(), row: row.clone() });
-        Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, unpriced_ceiling, started, overhead_us: None }) }
+        Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, counterfactual: None, unpriced_ceiling, started, overhead_us: None }) }
+    }
+
+    pub fn set_counterfactual(&mut self, model: Option<Arc<ModelEntry>>) {
+        if let Some(s) = self.settlement.as_mut() {
+            s.counterfactual = model;
+        }
+    }
+
+    /// Failover to the next model of the pool (before anything reached the client): the row
+    /// and the charge follow the model that actually serves the request.
+    pub fn switch_model(&mut self, model: Arc<ModelEntry>) {
+        if let Some(s) = self.settlement.as_mut() {
+            s.row.routed_model = Some(model.name.clone());
+            s.row.provider_id = Some(model.provider.id.as_uuid());
+            s.row.data_terms = Some(super::ledger_row::data_terms(&model));
+            s.model = model;
+        }
     }
 
     pub fn reservation(&self) -> Option<&Reservation> {
@@ -94,7 +113,7 @@ fn spawn_close(settlement: Settlement, end: End) {
 
 impl Settlement {
     async fn close(self, end: End) {
-        let Settlement { quota, outbox, reservation, mut row, model, unpriced_ceiling, started, overhead_us } = self;
+        let Settlement { quota, outbox, reservation, mut row, model, counterfactual, unpriced_ceiling, started, overhead_us } = self;
         row.latency_ms = Some(i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX));
         row.overhead_us = overhead_us;
         let result = match end {
@@ -105,6 +124,9 @@ impl Settlement {
                 row.cached_input_tokens = i64::from(usage.cached);
                 row.usage_estimated = estimated;
                 row.cost_nano = cost.nanos();
+                row.counterfactual_cost_nano = counterfactual
+                    .filter(|m| m.price.is_some())
+                    .map(|m| actual_cost(&m, usage.prompt, usage.cached, usage.completion, None).nanos());
                 row.status = status.to_owned();
                 row.error_code = error_code;
                 quota.settle(&reservation, Usage { cost, tokens: usage.prompt.saturating_add(usage.completion) }).await

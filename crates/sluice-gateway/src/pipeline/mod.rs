@@ -13,6 +13,7 @@ pub mod admission;
 pub mod chat;
 pub mod embeddings;
 pub mod guard;
+pub mod ledger_row;
 pub mod models;
 mod stream;
 
@@ -75,6 +76,7 @@ pub async fn admit(state: &GatewayState, request: &sluice_quota::AdmitRequest) -
     })?;
     match decision {
         Decision::Admitted(grant) => {
+            state.budget_use.observe(&grant.budgets);
             state.alerts.observe(&state.snapshot.load(), request.tenant.org, &request.budgets, &grant.budgets);
             Ok(grant)
         }

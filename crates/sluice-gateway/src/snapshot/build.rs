@@ -10,6 +10,8 @@ use sluice_domain::provider::DataTerms;
 use sluice_domain::{Money, PricePerMTok};
 use sluice_store::{Db, StoreError, snapshot as rows};
 
+use crate::routing::policies::{RoutingPolicies, StoredPolicy};
+
 use super::{BudgetEntry, Controls, KeyEntry, LimitEntry, ModelEntry, Price, ProviderEntry, Snapshot};
 
 pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapshot, StoreError> {
@@ -20,9 +22,16 @@ pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapsh
     let limits = rows::rate_limits(&mut tx).await?;
     let providers = rows::providers(&mut tx).await?;
     let models = rows::models(&mut tx).await?;
+    let policies = rows::policies(&mut tx).await?;
     tx.commit().await?;
 
     let mut snapshot = Snapshot { loaded_at: Some(chrono::Utc::now()), ..Snapshot::default() };
+    let key_teams: HashMap<KeyId, TeamId> = keys.iter().map(|k| (KeyId::from(k.key_id), TeamId::from(k.team_id))).collect();
+    let stored = policies
+        .into_iter()
+        .map(|p| StoredPolicy { org: OrgId::from(p.org_id), team: p.team_id.map(TeamId::from), key: p.key_id.map(KeyId::from), document: p.document })
+        .collect();
+    snapshot.policies = RoutingPolicies::build(stored, &key_teams);
     for row in keys {
         let Ok(hash) = <[u8; 32]>::try_from(row.secret_hash.as_slice()) else { continue };
         let expires_at = match (row.key_expires_at, row.secret_expires_at) {

@@ -134,6 +134,8 @@ pub struct Snapshot {
     pub alert_thresholds: HashMap<BudgetId, Vec<u8>>,
     /// By public name.
     pub models: HashMap<String, Arc<ModelEntry>>,
+    /// Effective routing policies, compiled.
+    pub policies: crate::routing::policies::RoutingPolicies,
 }
 
 impl Snapshot {

@@ -64,6 +64,7 @@ pub fn interrupted_row(reservation: &Reservation) -> LedgerRow {
         provider_id: None,
         data_class: "unclassified".to_owned(),
         task_tier: "unclassified".to_owned(),
+        complexity_score: None,
         decision_reasons: json!([]),
         input_tokens: 0,
         output_tokens: i64::from(reservation.granted_output_tokens),

@@ -37,6 +37,7 @@ async fn an_interrupted_request_gets_one_conservative_row_after_restart() {
         provider_id: None,
         data_class: "unclassified".into(),
         task_tier: "unclassified".into(),
+        complexity_score: None,
         decision_reasons: json!([]),
         input_tokens: 5,
         output_tokens: 0,

@@ -20,7 +20,7 @@ use crate::decision::{Decision, Reason, Refusal, Route};
 use crate::entity::{EntityType, Finding};
 use crate::sensitivity::OrgTerms;
 
-pub use redaction::{MaskSet, mask_text};
+pub use redaction::{MaskSet, mask_body, mask_text};
 
 /// The model alias that asks the router to choose.
 pub const AUTO: &str = "auto";
@@ -45,6 +45,13 @@ impl RoutePolicy {
     /// No policy at all: default trust rules, no matrix (so no `auto`), explicit models only.
     pub fn empty() -> RoutePolicy {
         RoutePolicy { document: PolicyDocument::default(), org_terms: None }
+    }
+
+    /// Refuses every request: no trust tier may receive any data class. What a gateway uses
+    /// for an org whose stored policy it cannot read — never something looser.
+    pub fn deny_all() -> RoutePolicy {
+        let trust = [TrustTier::Local, TrustTier::Private, TrustTier::External].into_iter().map(|t| (t, Vec::new())).collect();
+        RoutePolicy { document: PolicyDocument { trust: Some(trust), ..PolicyDocument::default() }, org_terms: None }
     }
 
     pub fn document(&self) -> &PolicyDocument {
@@ -91,6 +98,16 @@ pub struct Facts<'a> {
 }
 
 pub fn decide(policy: &RoutePolicy, catalog: &dyn ModelCatalog, requested: &str, facts: Facts) -> Result<Decision, Refusal> {
+    decide_with(policy, catalog, requested, facts, true)
+}
+
+/// For surfaces without a routing matrix (embeddings): the named model keeps the request if it
+/// may receive the data (masked, if the policy redacts), otherwise the request is refused.
+pub fn decide_named(policy: &RoutePolicy, catalog: &dyn ModelCatalog, model: &str, facts: Facts) -> Result<Decision, Refusal> {
+    decide_with(policy, catalog, model, facts, false)
+}
+
+fn decide_with(policy: &RoutePolicy, catalog: &dyn ModelCatalog, requested: &str, facts: Facts, may_reroute: bool) -> Result<Decision, Refusal> {
     let doc = &policy.document;
     let class = facts.data_class;
     let threshold = policy.threshold();
@@ -104,7 +121,7 @@ pub fn decide(policy: &RoutePolicy, catalog: &dyn ModelCatalog, requested: &str,
     let refusal = |code: &'static str, message: String, tier: TaskTier, reasons: Vec<Reason>| Refusal { code, message, data_class: class, tier, reasons };
 
     // An explicitly named model keeps the request if it may receive the data.
-    if requested != AUTO {
+    if requested != AUTO || !may_reroute {
         match check(policy, catalog, requested, class, residual) {
             Ok(route) => {
                 if route.redact {
@@ -119,7 +136,8 @@ pub fn decide(policy: &RoutePolicy, catalog: &dyn ModelCatalog, requested: &str,
                     _ => None,
                 };
                 let unknown = trust_tier.is_none();
-                if unknown || doc.explicit_model.unwrap_or(ExplicitModelRule::Reroute) == ExplicitModelRule::Refuse || doc.matrix.is_none() {
+                let rule = doc.explicit_model.unwrap_or(ExplicitModelRule::Reroute);
+                if unknown || !may_reroute || rule == ExplicitModelRule::Refuse || doc.matrix.is_none() {
                     reasons.push(excluded);
                     let message = match trust_tier {
                         Some(t) => format!("model '{requested}' is served by a provider of trust tier {t}, which this organisation's policy does not allow to receive {class} data"),

@@ -51,3 +51,41 @@ pub fn mask_text(text: &str, findings: &[Finding], mask: &MaskSet) -> String {
     out.push_str(text.get(at..).unwrap_or(""));
     out
 }
+
+/// Keys whose string values are structure, not content: never scanned or rewritten.
+const STRUCTURAL_KEYS: [&str; 12] = ["role", "type", "id", "tool_call_id", "tool_use_id", "name", "model", "url", "image_url", "media_type", "cache_control", "signature"];
+
+/// Masks, in place, every detected entity of a masked type in the content of a request body
+/// (`messages`, `system`, `input`, `prompt`), whatever its dialect. Returns how many strings
+/// changed.
+pub fn mask_body(body: &mut serde_json::Map<String, serde_json::Value>, mask: &MaskSet, org_terms: Option<&crate::sensitivity::OrgTerms>) -> usize {
+    let mut changed = 0;
+    for field in ["messages", "system", "input", "prompt"] {
+        if let Some(value) = body.get_mut(field) {
+            changed += mask_value(value, mask, org_terms);
+        }
+    }
+    changed
+}
+
+fn mask_value(value: &mut serde_json::Value, mask: &MaskSet, org_terms: Option<&crate::sensitivity::OrgTerms>) -> usize {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            let mut findings = Vec::new();
+            crate::sensitivity::scan_text(text, 0, &mut findings);
+            if let Some(org) = org_terms {
+                org.scan(text, 0, &mut findings);
+            }
+            if findings.iter().any(|f| mask.masks(f.entity)) {
+                *text = mask_text(text, &findings, mask);
+                1
+            } else {
+                0
+            }
+        }
+        Value::Array(items) => items.iter_mut().map(|v| mask_value(v, mask, org_terms)).sum(),
+        Value::Object(map) => map.iter_mut().filter(|(k, _)| !STRUCTURAL_KEYS.contains(&k.as_str())).map(|(_, v)| mask_value(v, mask, org_terms)).sum(),
+        _ => 0,
+    }
+}

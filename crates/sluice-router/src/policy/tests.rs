@@ -101,6 +101,14 @@ fn explicit_models_are_checked_and_rerouted_or_refused() {
 }
 
 #[test]
+fn named_decisions_never_reroute() {
+    let p = standard();
+    let err = decide_named(&p, &catalog(), "big", facts(DataClass::Pii, 0.1, &[finding(EntityType::Email)])).unwrap_err();
+    assert_eq!(err.code, "data_policy_violation");
+    assert_eq!(models(&decide_named(&p, &catalog(), "vpc", facts(DataClass::Pii, 0.1, &[])).unwrap()), vec!["vpc"]);
+}
+
+#[test]
 fn without_a_policy_default_trust_still_applies() {
     let p = RoutePolicy::empty();
     assert!(decide(&p, &catalog(), "big", facts(DataClass::Public, 0.1, &[])).is_ok());

@@ -46,3 +46,13 @@ pub async fn models(state: web::Data<GatewayState>, req: HttpRequest) -> HttpRes
     let meta = RequestMeta::start();
     pipeline::models::list(&state, req.headers()).unwrap_or_else(|err| err.respond(Dialect::OpenAi, &meta.request_id.to_string()))
 }
+
+pub async fn route_explain(state: web::Data<GatewayState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let meta = RequestMeta::start();
+    let result = async {
+        let body = read_body(payload, state.config.max_body_bytes).await?;
+        crate::routing::explain::explain(&state, req.headers(), &body)
+    }
+    .await;
+    result.unwrap_or_else(|err| err.respond(Dialect::OpenAi, &meta.request_id.to_string()))
+}
