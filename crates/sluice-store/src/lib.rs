@@ -27,6 +27,7 @@ pub mod page;
 pub mod policies;
 pub mod providers;
 pub mod rate_limits;
+pub mod replay;
 pub mod sessions;
 pub mod snapshot;
 pub mod teams;

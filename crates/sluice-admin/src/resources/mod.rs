@@ -20,3 +20,4 @@ pub mod rate_limits;
 mod target;
 pub mod teams;
 pub mod users;
+pub mod what_if;

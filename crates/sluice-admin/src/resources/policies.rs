@@ -11,7 +11,7 @@
 //! they have not seen. An override needs the org document to exist first, and the org document
 //! cannot be deleted while overrides exist.
 
-mod checks;
+pub(crate) mod checks;
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};

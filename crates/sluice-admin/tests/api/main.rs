@@ -19,3 +19,4 @@ mod providers;
 mod rate_limits;
 mod teams;
 mod users;
+mod what_if;

@@ -133,6 +133,17 @@ async fn models_must_exist_and_respect_trust_tiers() {
 }
 
 #[tokio::test]
+async fn redaction_lets_external_models_into_sensitive_cells_and_names_real_entity_types() {
+    let Fixture { app, root, path, .. } = fixture().await;
+    let typo = json!({"redaction": {"enabled": true, "entities": ["email", "emails"]}, "matrix": {"public": {"simple": ["gpt-4o-mini"]}}});
+    let res = app.post_ok(&path, &root, json!({"document": typo}), StatusCode::BAD_REQUEST).await;
+    assert_eq!(error_fields(&res), ["document.redaction.entities[1]"]);
+    assert!(res["error"]["fields"][0]["message"].as_str().unwrap().contains("credit_card"), "{res}");
+    let masked = json!({"redaction": {"enabled": true, "entities": ["email", "phone"]}, "matrix": {"pii": {"simple": ["gpt-4o-mini"]}}});
+    app.post_ok(&path, &root, json!({"document": masked}), StatusCode::CREATED).await;
+}
+
+#[tokio::test]
 async fn overrides_are_checked_as_layered_on_the_org_policy() {
     let Fixture { app, root, team, path, .. } = fixture().await;
     let override_doc = json!({"matrix": {"public": {"simple": ["gpt-4o"]}}});

@@ -14,6 +14,7 @@ mod disconnect;
 mod failover;
 mod messages;
 mod reconciler;
+mod routing;
 mod recovery;
 mod upstream;
 mod upstream_faults;

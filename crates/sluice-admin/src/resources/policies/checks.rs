@@ -21,9 +21,17 @@ use sluice_store::{Conn, models};
 
 use crate::error::{ApiError, FieldError, stored};
 
-/// The shape rules of `PolicyDocument::validate`, reported under `document.`.
+/// The shape rules of `PolicyDocument::validate`, reported under `document.`, and the names of
+/// redacted entity types (the router's vocabulary).
 pub fn validate_shape(document: &PolicyDocument, level: PolicyLevel) -> Result<(), ApiError> {
-    document.validate(level).map_err(|e| ApiError::field(format!("document.{}", e.path), e.reason.0))
+    document.validate(level).map_err(|e| ApiError::field(format!("document.{}", e.path), e.reason.0))?;
+    for (i, name) in document.redaction.iter().flat_map(|r| r.entities.iter()).enumerate() {
+        if sluice_router::entity::EntityType::parse(name).is_none() {
+            let known: Vec<&str> = sluice_router::entity::EntityType::ALL.iter().map(|e| e.as_str()).collect();
+            return Err(ApiError::field(format!("document.redaction.entities[{i}]"), format!("unknown entity type; one of {}", known.join(", "))));
+        }
+    }
+    Ok(())
 }
 
 /// Reads a stored document back. The API only ever stores validated documents, so a failure
@@ -54,13 +62,17 @@ struct Violation {
 /// here: they are reported by `check_document` when the document being written names them, and
 /// a model that does not exist cannot receive anything.
 fn trust_violations(effective: &PolicyDocument, own: &PolicyDocument, tiers: &HashMap<String, TrustTier>) -> Vec<Violation> {
+    // With redaction on, a provider that may receive public data may receive a masked request:
+    // the gateway decides per request whether what is left after masking may go there.
+    let redacting = effective.redaction.as_ref().is_some_and(|r| r.enabled);
     let mut out = Vec::new();
     for (class, cells) in effective.matrix.iter().flatten() {
         for (task, pool) in cells {
             let inherited = own.matrix.as_ref().and_then(|m| m.get(class)).and_then(|c| c.get(task)).is_none();
             for (i, model) in pool.iter().enumerate() {
                 let Some(tier) = tiers.get(model) else { continue };
-                if !effective.allowed_classes(*tier).contains(class) {
+                let allowed = effective.allowed_classes(*tier);
+                if !allowed.contains(class) && !(redacting && allowed.contains(&sluice_domain::policy::DataClass::Public)) {
                     out.push(Violation {
                         path: format!("matrix.{class}.{task}[{i}]"),
                         message: format!("model {model} is served by a provider of trust tier {tier}, which may not receive {class} data"),
