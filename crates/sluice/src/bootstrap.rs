@@ -1,9 +1,10 @@
 //! First start: when the database has no account yet, create a platform admin with a random
-//! password, a demo organization it owns and a default team, and tell the operator how to log
-//! in. Runs once; later starts find the account and do nothing.
+//! password, a demo organization it owns with a default team and a routing policy over the
+//! demo models (so `model: "auto"` works at once), and tell the operator how to log in. Runs
+//! once; later starts find the account and do nothing.
 
 use serde_json::json;
-use sluice_store::{Db, audit, memberships, orgs, teams, users};
+use sluice_store::{Db, audit, memberships, orgs, policies, teams, users};
 use uuid::Uuid;
 
 pub const ADMIN_EMAIL: &str = "admin@sluice.local";
@@ -30,6 +31,18 @@ pub async fn first_start(db: &Db) -> anyhow::Result<Option<Bootstrapped>> {
     let org = orgs::insert(&mut tx, &orgs::NewOrg { id: Uuid::now_v7(), name: "Demo", slug: "demo", time_zone: "UTC", quota_failure_mode: "deny" }).await?;
     memberships::add_org_member(&mut tx, org.id, admin.id, "owner").await?;
     let team = teams::insert(&mut tx, Uuid::now_v7(), org.id, "Default", "default").await?;
+    // Both demo models run inside Sluice (trust tier local), so every data class may use them;
+    // with real providers, sensitive rows point at local models instead.
+    let policy = json!({
+        "default_model": "demo-frontier",
+        "matrix": {
+            "public": {"simple": ["demo-small"], "complex": ["demo-frontier"]},
+            "confidential": {"simple": ["demo-small"], "complex": ["demo-frontier"]},
+            "pii": {"simple": ["demo-small"], "complex": ["demo-frontier"]},
+            "secret": {"simple": ["demo-small"], "complex": ["demo-frontier"]}
+        }
+    });
+    policies::insert(&mut tx, Uuid::now_v7(), org.id, None, None, &policy).await?;
     let entry = audit::NewEntry {
         org_id: Some(org.id),
         actor_user_id: None,

@@ -44,6 +44,12 @@ async fn exercise(mut running: Running, admin: u16, gateway: u16) -> (String, Ru
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert_eq!(answer["object"], "chat.completion");
+    // The demo org's routing policy makes `auto` work out of the box.
+    let auto = json!({"model": "auto", "messages": [{"role": "user", "content": "Translate 'good morning' into French."}]});
+    let res = client.post(format!("http://127.0.0.1:{gateway}/v1/chat/completions")).bearer_auth(&secret).json(&auto).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    assert_eq!(res.headers()["x-sluice-model"], "demo-small");
+    assert_eq!(res.headers()["x-sluice-data-class"], "public");
     let docs = client.get(format!("{base}/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), reqwest::StatusCode::OK);
     (password, running)
