@@ -199,8 +199,6 @@ fn focus_stats(view: &RequestView) -> TextStats {
     stats
 }
 
-const WORD_CAP: usize = 24;
-
 /// The previous word(s), for the few phrases that matter.
 #[derive(Clone, Copy, PartialEq)]
 enum Phrase {
@@ -216,9 +214,10 @@ enum Phrase {
 
 struct Scanner<'s> {
     stats: &'s mut TextStats,
-    word: [u8; WORD_CAP],
+    /// The current word's first [`lexicon::MAX_WORD`] lower-case bytes, packed.
+    key: lexicon::Key,
     len: usize,
-    overflow: bool,
+    first_is_digit: bool,
     phrase: Phrase,
     /// The current word lies in the first or last [`TASK_WINDOW`] bytes of the text.
     in_window: bool,
@@ -234,15 +233,16 @@ impl Scanner<'_> {
         }
         let s = &mut *self.stats;
         s.words += 1;
-        let word = &self.word[..self.len.min(WORD_CAP)];
-        if word[0].is_ascii_digit() {
+        let word = self.key.to_le_bytes();
+        let word = &word[..self.len.min(lexicon::MAX_WORD)];
+        if self.first_is_digit {
             s.numbers += 1;
             self.phrase = Phrase::None;
         } else {
             if self.len >= 10 {
                 s.long_words += 1;
             }
-            let bits = if self.overflow { 0 } else { lexicon::classes(word) };
+            let bits = lexicon::classes(self.key, self.len);
             let count = |flag: u16| usize::from(bits & flag != 0);
             // What is asked is stated at the start or the end of a prompt, around any pasted
             // material; task words inside the material (an article, a review) are not the task.
@@ -295,25 +295,24 @@ impl Scanner<'_> {
             };
         }
         self.len = 0;
-        self.overflow = false;
+        self.key = 0;
     }
 }
 
 fn scan(text: &[u8], stats: &mut TextStats) {
     stats.bytes += text.len();
     let mut scanner =
-        Scanner { stats, word: [0; WORD_CAP], len: 0, overflow: false, phrase: Phrase::None, in_window: true };
+        Scanner { stats, key: 0, len: 0, first_is_digit: false, phrase: Phrase::None, in_window: true };
     let in_window = |i: usize| i < TASK_WINDOW || i + TASK_WINDOW >= text.len();
     let mut line_start = 0;
     for (i, &b) in text.iter().enumerate() {
         if b.is_ascii_alphanumeric() {
             if scanner.len == 0 {
                 scanner.in_window = in_window(i);
+                scanner.first_is_digit = b.is_ascii_digit();
             }
-            if scanner.len < WORD_CAP {
-                scanner.word[scanner.len] = b.to_ascii_lowercase();
-            } else {
-                scanner.overflow = true;
+            if scanner.len < lexicon::MAX_WORD {
+                scanner.key |= lexicon::Key::from(b.to_ascii_lowercase()) << (8 * scanner.len);
             }
             scanner.len += 1;
             continue;
@@ -400,13 +399,8 @@ fn classify_line(line: &[u8], s: &mut TextStats) {
     }
     let code_punctuation = |b: &u8| matches!(b, b'(' | b'=' | b'{' | b':' | b'[');
     let first_word_len = trimmed.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let mut first_word = [0u8; WORD_CAP];
-    let keyword = (1..=WORD_CAP).contains(&first_word_len) && {
-        for (dst, src) in first_word.iter_mut().zip(&trimmed[..first_word_len]) {
-            *dst = src.to_ascii_lowercase();
-        }
-        lexicon::classes(&first_word[..first_word_len]) & CODE_KEYWORD != 0
-    };
+    let keyword = lexicon::key(&trimmed[..first_word_len])
+        .is_some_and(|k| lexicon::classes(k, first_word_len) & CODE_KEYWORD != 0);
     let code = matches!(last, b';' | b'{' | b'}')
         || first == b'}'
         || trimmed.starts_with(b"//")
