@@ -241,10 +241,12 @@ fn to_json(model: &Model, rows: usize) -> String {
         if rounded.trim_start_matches('-').trim_start_matches(['0', '.']).is_empty() { "0.000000".to_string() } else { rounded }
     };
     let mut out = String::from("{\n");
-    let _ = writeln!(out, "  \"generated_by\": \"cargo run --release -p sluice-router --example train_complexity -- /work/shared/data/complexity/*.jsonl\",");
+    let command = "cargo run --release -p sluice-router --example train_complexity -- /work/shared/data/complexity/*.jsonl";
+    let _ = writeln!(out, "  \"generated_by\": \"{command}\",");
     let _ = writeln!(
         out,
-        "  \"training\": {{\"rows\": {rows}, \"lambda\": {}, \"learning_rate\": {LEARNING_RATE}, \"iterations\": {ITERATIONS}, \"mmlu_share\": {}, \"complex_share\": {}}},",
+        "  \"training\": {{\"rows\": {rows}, \"lambda\": {}, \"learning_rate\": {LEARNING_RATE}, \"iterations\": {ITERATIONS}, \
+         \"mmlu_share\": {}, \"complex_share\": {}}},",
         PARAMS.lambda,
         PARAMS.mmlu_share,
         PARAMS.complex_share

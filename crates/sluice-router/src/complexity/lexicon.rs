@@ -60,13 +60,14 @@ const HARD_WORDS: &[&str] = &[
     "evaluate", "evaluating", "assess", "critique", "plan", "planning", "strategy", "solve", "solving", "solution",
     "algorithm", "simulate", "simulation", "benchmark", "estimate", "tradeoff", "scalable", "scalability",
     "efficient", "efficiently", "complexity", "troubleshoot", "diagnose", "investigate", "justify", "specification",
-    "requirement", "requirements", "experienced", "senior", "specialist", "consultant", "detailed", "comprehensive", "advanced", "expert", "improve", "fix",
+    "requirement", "requirements", "experienced", "senior", "specialist", "consultant", "detailed", "comprehensive",
+    "advanced", "expert", "improve", "fix",
 ];
 
 const CREATE_WORDS: &[&str] = &[
-    "write", "writing", "create", "creating", "generate", "generating", "implement", "implementing",
-    "implementation", "build", "building", "develop", "developing", "make", "compose", "draft", "construct",
-    "program", "script", "app", "bot",
+    "write", "writing", "create", "creating", "generate", "generating", "implement", "implementing", "implementation",
+    "build", "building", "develop", "developing", "make", "compose", "draft", "construct", "program", "script", "app",
+    "bot",
 ];
 
 const CODE_WORDS: &[&str] = &[
@@ -75,31 +76,31 @@ const CODE_WORDS: &[&str] = &[
     "yaml", "xml", "api", "regex", "compile", "compiler", "compiled", "runtime", "variable", "array", "dict",
     "dictionary", "string", "integer", "int", "struct", "enum", "pointer", "thread", "async", "await", "library",
     "module", "import", "query", "database", "server", "endpoint", "docker", "kubernetes", "linux", "git", "npm",
-    "pip", "cli", "terminal", "repository", "deploy", "deployment", "backend", "frontend", "react", "django",
-    "flask", "pandas", "numpy", "pytorch", "tensorflow", "vba", "excel", "macro", "lua", "luau", "unity", "shader",
-    "gpu", "cuda", "kernel", "recursion", "recursive", "loop", "iterate", "iterator", "parse", "parser", "syntax",
+    "pip", "cli", "terminal", "repository", "deploy", "deployment", "backend", "frontend", "react", "django", "flask",
+    "pandas", "numpy", "pytorch", "tensorflow", "vba", "excel", "macro", "lua", "luau", "unity", "shader", "gpu",
+    "cuda", "kernel", "recursion", "recursive", "loop", "iterate", "iterator", "parse", "parser", "syntax",
     "debugger", "stack", "heap", "cache", "latency", "http", "https", "url", "tcp", "udp", "socket", "protocol",
-    "config", "configuration", "dataframe", "csv", "matplotlib", "nodejs", "framework", "sdk", "oop",
-    "lambda", "callback", "exception", "byte", "binary", "hash", "encryption", "authentication", "nginx", "webpack",
-    "vue", "angular", "svelte", "graphql", "postgres", "postgresql", "mysql", "mongodb", "redis", "aws", "azure",
-    "gcp", "terraform", "ansible", "jenkins", "pipeline",
+    "config", "configuration", "dataframe", "csv", "matplotlib", "nodejs", "framework", "sdk", "oop", "lambda",
+    "callback", "exception", "byte", "binary", "hash", "encryption", "authentication", "nginx", "webpack", "vue",
+    "angular", "svelte", "graphql", "postgres", "postgresql", "mysql", "mongodb", "redis", "aws", "azure", "gcp",
+    "terraform", "ansible", "jenkins", "pipeline",
 ];
 
 const MATH_WORDS: &[&str] = &[
     "equation", "integral", "derivative", "matrix", "matrices", "vector", "probability", "probabilities", "theorem",
-    "lemma", "prime", "polynomial", "eigenvalue", "eigenvector", "calculate", "calculating", "calculation",
-    "compute", "computing", "formula", "variance", "deviation", "expectation", "converge", "convergence", "sum",
-    "modulo", "factorial", "logarithm", "exponent", "exponential", "function", "solve", "inequality", "geometry",
-    "triangle", "radius", "angle", "algebra", "calculus", "statistic", "statistics", "statistical", "regression",
-    "distribution", "permutation", "combination", "integer", "integers", "rational", "irrational", "divisible",
-    "divisor", "digit", "optimization", "infinite", "infinity", "finite", "subgroup", "isomorphic", "homomorphism",
-    "gradient", "differential", "dimension", "coefficient", "quadratic", "linear", "nonlinear", "median", "ratio",
-    "velocity", "acceleration",
+    "lemma", "prime", "polynomial", "eigenvalue", "eigenvector", "calculate", "calculating", "calculation", "compute",
+    "computing", "formula", "variance", "deviation", "expectation", "converge", "convergence", "sum", "modulo",
+    "factorial", "logarithm", "exponent", "exponential", "function", "solve", "inequality", "geometry", "triangle",
+    "radius", "angle", "algebra", "calculus", "statistic", "statistics", "statistical", "regression", "distribution",
+    "permutation", "combination", "integer", "integers", "rational", "irrational", "divisible", "divisor", "digit",
+    "optimization", "infinite", "infinity", "finite", "subgroup", "isomorphic", "homomorphism", "gradient",
+    "differential", "dimension", "coefficient", "quadratic", "linear", "nonlinear", "median", "ratio", "velocity",
+    "acceleration",
 ];
 
 const PROOF_WORDS: &[&str] = &[
-    "prove", "proves", "proved", "proving", "proof", "proofs", "derive", "derivation", "theorem", "lemma", "corollary",
-    "induction", "rigorous", "rigorously", "contradiction", "qed", "iff", "axiom",
+    "prove", "proves", "proved", "proving", "proof", "proofs", "derive", "derivation", "theorem", "lemma",
+    "corollary", "induction", "rigorous", "rigorously", "contradiction", "qed", "iff", "axiom",
 ];
 
 const CONSTRAINT_WORDS: &[&str] = &[
@@ -112,40 +113,44 @@ const STEP_WORDS: &[&str] = &[
 ];
 
 const ERROR_WORDS: &[&str] = &[
-    "error", "exception", "traceback", "stacktrace", "panicked", "segfault", "errno", "undefined", "null",
-    "bug", "stderr",
+    "error", "exception", "traceback", "stacktrace", "panicked", "segfault", "errno", "undefined", "null", "bug",
+    "stderr",
 ];
 
 const CODE_KEYWORD_WORDS: &[&str] = &[
-    "def", "fn", "let", "const", "var", "import", "from", "return", "class", "public", "private", "protected", "static",
-    "void", "function", "if", "for", "while", "else", "elif", "try", "catch", "except", "include", "using", "namespace",
-    "select", "insert", "update", "create", "package", "func", "struct", "impl", "pub", "async", "await", "echo",
-    "print", "printf", "console", "self", "this", "new", "end", "local", "sub", "dim", "set",
+    "def", "fn", "let", "const", "var", "import", "from", "return", "class", "public", "private", "protected",
+    "static", "void", "function", "if", "for", "while", "else", "elif", "try", "catch", "except", "include", "using",
+    "namespace", "select", "insert", "update", "create", "package", "func", "struct", "impl", "pub", "async", "await",
+    "echo", "print", "printf", "console", "self", "this", "new", "end", "local", "sub", "dim", "set",
 ];
 
-const FACTOID_WORDS: &[&str] = &["what", "which", "who", "whom", "whose", "when", "where"];
+const FACTOID_WORDS: &[&str] = &[
+    "what", "which", "who", "whom", "whose", "when", "where",
+];
 
 const EXPLAIN_WORDS: &[&str] = &[
-    "how", "why", "explain", "explains", "explained", "explaining", "explanation", "elaborate", "justify", "rationale",
-    "reasoning", "tradeoff", "pros", "cons", "recommend", "recommendation", "advice", "advise", "suggest",
-    "suggestion", "ideas",
+    "how", "why", "explain", "explains", "explained", "explaining", "explanation", "elaborate", "justify",
+    "rationale", "reasoning", "tradeoff", "pros", "cons", "recommend", "recommendation", "advice", "advise",
+    "suggest", "suggestion", "ideas",
 ];
 
 const DOMAIN_WORDS: &[&str] = &[
-    "diagnosis", "diagnostic", "differential", "clinical", "clinic", "symptom", "symptoms", "dosage",
-    "medication", "syndrome", "chronic", "acute", "pathology", "physiology", "pharmacology", "prognosis", "therapy", "contraindication",
-    "vitals", "biopsy", "legal", "legislation", "regulation", "regulatory", "compliance", "liability", "contract", "clause",
-    "statute", "jurisdiction", "litigation", "plaintiff", "defendant", "tort", "gdpr", "directive", "tax", "taxation",
-    "taxable", "deduction", "audit", "accounting", "investment", "portfolio", "valuation", "equity", "hedge", "derivative",
-    "derivatives", "annuity", "amortization", "depreciation", "dividend", "revenue", "margin", "forecast", "forecasting", "pricing",
-    "arbitrage", "liquidity", "volatility", "quantum", "molecule", "molecular", "thermodynamics", "entropy", "enzyme", "protein",
-    "genome", "genetic", "neural", "neuron", "photon", "wavelength", "spectroscopy", "catalyst", "reaction", "kinetics",
-    "relativity", "particle", "electron", "semiconductor", "voltage", "circuit", "engineering", "mechanical", "structural", "simulation",
-    "finite", "tolerance", "throughput", "architecture", "infrastructure", "scalability", "microservice", "microservices", "distributed", "concurrency",
-    "consensus", "cryptography", "encryption", "cybersecurity", "vulnerability", "exploit", "threat", "dataset", "training", "inference",
-    "transformer", "embedding", "embeddings", "llm", "gpt", "classifier", "hyperparameter", "methodology", "hypothesis", "empirical",
-    "econometric", "regression", "statistical", "research", "framework", "strategy", "stakeholder", "stakeholders", "roadmap", "kpi",
-    "kpis", "governance", "procurement", "supply", "curriculum", "pedagogy", "syllabus",
+    "diagnosis", "diagnostic", "differential", "clinical", "clinic", "symptom", "symptoms", "dosage", "medication",
+    "syndrome", "chronic", "acute", "pathology", "physiology", "pharmacology", "prognosis", "therapy",
+    "contraindication", "vitals", "biopsy", "legal", "legislation", "regulation", "regulatory", "compliance",
+    "liability", "contract", "clause", "statute", "jurisdiction", "litigation", "plaintiff", "defendant", "tort",
+    "gdpr", "directive", "tax", "taxation", "taxable", "deduction", "audit", "accounting", "investment", "portfolio",
+    "valuation", "equity", "hedge", "derivative", "derivatives", "annuity", "amortization", "depreciation",
+    "dividend", "revenue", "margin", "forecast", "forecasting", "pricing", "arbitrage", "liquidity", "volatility",
+    "quantum", "molecule", "molecular", "thermodynamics", "entropy", "enzyme", "protein", "genome", "genetic",
+    "neural", "neuron", "photon", "wavelength", "spectroscopy", "catalyst", "reaction", "kinetics", "relativity",
+    "particle", "electron", "semiconductor", "voltage", "circuit", "engineering", "mechanical", "structural",
+    "simulation", "finite", "tolerance", "throughput", "architecture", "infrastructure", "scalability",
+    "microservice", "microservices", "distributed", "concurrency", "consensus", "cryptography", "encryption",
+    "cybersecurity", "vulnerability", "exploit", "threat", "dataset", "training", "inference", "transformer",
+    "embedding", "embeddings", "llm", "gpt", "classifier", "hyperparameter", "methodology", "hypothesis", "empirical",
+    "econometric", "regression", "statistical", "research", "framework", "strategy", "stakeholder", "stakeholders",
+    "roadmap", "kpi", "kpis", "governance", "procurement", "supply", "curriculum", "pedagogy", "syllabus",
 ];
 
 /// Longest word the table can hold; longer words are in no class.

@@ -28,6 +28,7 @@
 pub mod features;
 mod lexicon;
 pub mod model;
+mod scan;
 
 use std::sync::LazyLock;
 

@@ -107,6 +107,7 @@ pub fn sigmoid(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::features::Prior;
     use super::*;
 
     #[test]
@@ -116,10 +117,10 @@ mod tests {
         assert!(model.weight.iter().any(|w| *w != 0.0), "a trained model, not the neutral one");
         for (i, spec) in FEATURES.iter().enumerate() {
             match spec.prior {
-                super::super::features::Prior::NonNegative => assert!(model.weight[i] >= 0.0, "{}", spec.name),
-                super::super::features::Prior::NonPositive => assert!(model.weight[i] <= 0.0, "{}", spec.name),
-                super::super::features::Prior::Fixed(w) => assert_eq!(model.weight[i], w, "{}", spec.name),
-                super::super::features::Prior::Free => {}
+                Prior::NonNegative => assert!(model.weight[i] >= 0.0, "{}", spec.name),
+                Prior::NonPositive => assert!(model.weight[i] <= 0.0, "{}", spec.name),
+                Prior::Fixed(w) => assert_eq!(model.weight[i], w, "{}", spec.name),
+                Prior::Free => {}
             }
         }
     }
