@@ -42,6 +42,7 @@ pub fn route(
         complexity_score: classification.complexity.score,
         findings: &classification.findings,
         signals: &classification.complexity.signals,
+        reasoning: classification.complexity.reasoning,
         budget_used_percent,
     };
     let outcome = crate::policy::decide(policy, catalog, requested_model, facts);

@@ -91,6 +91,7 @@ pub fn route_embeddings(snapshot: &Snapshot, key: &KeyEntry, model: &str, inputs
         complexity_score: 0.0,
         findings: &classification.findings,
         signals: &[],
+        reasoning: false,
         budget_used_percent: None,
     };
     let outcome = policy::decide_named(policy, &KeyCatalog { snapshot, key, mode: ModelMode::Embedding }, model, facts);

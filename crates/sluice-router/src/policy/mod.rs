@@ -93,6 +93,8 @@ pub struct Facts<'a> {
     pub findings: &'a [Finding],
     /// The complexity model's strongest features (for reasons); empty on replay.
     pub signals: &'a [Signal],
+    /// The task needs a reasoning model if it is not simple (see `complexity`); false on replay.
+    pub reasoning: bool,
     /// Share of the tightest budget already spent, for degradation; `None` if unknown.
     pub budget_used_percent: Option<u8>,
 }
@@ -111,7 +113,7 @@ fn decide_with(policy: &RoutePolicy, catalog: &dyn ModelCatalog, requested: &str
     let doc = &policy.document;
     let class = facts.data_class;
     let threshold = policy.threshold();
-    let own_tier = tier_at(facts.complexity_score, threshold);
+    let own_tier = tier_at(facts.complexity_score, threshold, facts.reasoning);
     let mut reasons = detected_reasons(facts.findings);
     let signals = facts.signals.iter().map(|s| format!("{}{:+.2}", s.feature, s.contribution)).collect();
     reasons.push(Reason::Complexity { score: round2(facts.complexity_score), threshold, tier: own_tier, signals });
@@ -184,10 +186,9 @@ fn decide_with(policy: &RoutePolicy, catalog: &dyn ModelCatalog, requested: &str
     Ok(Decision { data_class: class, tier, complexity_score: facts.complexity_score, pool: routes, counterfactual_model: doc.default_model.clone(), reasons })
 }
 
-/// The tier for a score at a threshold. The learned model separates simple from complex;
-/// the complexity module refines the complex side (see `Assessment::tier`) where it can.
-pub fn tier_at(score: f64, threshold: f64) -> TaskTier {
-    if score >= threshold { TaskTier::Complex } else { TaskTier::Simple }
+/// The tier for a score at a threshold, as `complexity::Assessment::tier` maps it.
+pub fn tier_at(score: f64, threshold: f64, reasoning: bool) -> TaskTier {
+    crate::complexity::Assessment { score, signals: Vec::new(), reasoning }.tier(threshold)
 }
 
 /// Whether `model` may receive `class` data, directly or once masked.

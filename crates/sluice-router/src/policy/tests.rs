@@ -36,7 +36,7 @@ fn finding(entity: EntityType) -> Finding {
 }
 
 fn facts(class: DataClass, score: f64, findings: &[Finding]) -> Facts<'_> {
-    Facts { data_class: class, complexity_score: score, findings, signals: &[], budget_used_percent: None }
+    Facts { data_class: class, complexity_score: score, findings, signals: &[], reasoning: false, budget_used_percent: None }
 }
 
 fn models(d: &Decision) -> Vec<&str> {
@@ -221,7 +221,7 @@ mod fail_closed_property {
                 DataClass::Public => vec![],
             };
             let requested = if requested == 5 { AUTO } else { MODELS[requested] };
-            let f = Facts { data_class: class, complexity_score: score, findings: &findings, signals: &[], budget_used_percent: used };
+            let f = Facts { data_class: class, complexity_score: score, findings: &findings, signals: &[], reasoning: false, budget_used_percent: used };
             match decide(&p, &catalog(), requested, f) {
                 Ok(d) => {
                     prop_assert!(!d.pool.is_empty());

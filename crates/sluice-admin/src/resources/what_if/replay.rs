@@ -83,7 +83,7 @@ pub fn replay(candidate: &RoutePolicy, catalog: &Catalog, groups: &[ReplayGroup]
         }
 
         // No findings on replay: masking is assumed to succeed where the policy redacts.
-        let facts = Facts { data_class: class, complexity_score: score, findings: &[], signals: &[], budget_used_percent: None };
+        let facts = Facts { data_class: class, complexity_score: score, findings: &[], signals: &[], reasoning: false, budget_used_percent: None };
         match policy::decide(candidate, catalog, AUTO, facts) {
             Ok(d) => {
                 let route = d.primary();
