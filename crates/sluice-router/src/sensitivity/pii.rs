@@ -1,0 +1,567 @@
+//! Personal identifiers with a recognisable shape: e-mail, phone, payment card, IBAN, US SSN and
+//! other national ids, IP addresses, street addresses, dates of birth.
+//!
+//! Numbers are the main source of false positives (years, prices, versions, maths, ids in code),
+//! so digit runs are read once, split into their groups, and each run is classified by shape,
+//! checksum and — for the ambiguous shapes — a cue word nearby ("call", "card", "SSN").
+
+use std::net::Ipv6Addr;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{checksums, contains_ci, window, Sink};
+use crate::entity::EntityType::{self, *};
+
+pub fn scan(text: &str, sink: &mut Sink) {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'@', bytes).is_some() {
+        emails(text, sink);
+    }
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
+    if has_digit {
+        numbers(text, sink);
+        ibans(text, sink);
+        national_ids(text, sink);
+        ipv6(text, sink);
+    }
+    addresses(text, sink, has_digit);
+}
+
+// ---- e-mail -------------------------------------------------------------------------------
+
+/// Role and documentation mailboxes identify nobody.
+const ROLE_LOCAL_PARTS: [&str; 24] = [
+    "user", "username", "name", "someone", "somebody", "you", "your", "yourname", "your.name", "email", "example", "test", "foo", "bar",
+    "john.doe", "jane.doe", "johndoe", "noreply", "no-reply", "support", "info", "admin", "git", "root",
+];
+
+fn emails(text: &str, sink: &mut Sink) {
+    let bytes = text.as_bytes();
+    let local_byte = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+    let domain_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'-';
+    for at in memchr::memchr_iter(b'@', bytes) {
+        let mut s = at;
+        while s > 0 && local_byte(bytes[s - 1]) {
+            s -= 1;
+        }
+        let mut e = at + 1;
+        while e < bytes.len() && domain_byte(bytes[e]) {
+            e += 1;
+        }
+        while e > at + 1 && matches!(bytes[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        while s < at && bytes[s] == b'.' {
+            s += 1;
+        }
+        let (local, domain) = (&text[s..at], &text[at + 1..e]);
+        if local.is_empty() || local.len() > 64 || local.ends_with('.') {
+            continue;
+        }
+        let labels: Vec<&str> = domain.split('.').collect();
+        let Some(tld) = labels.last() else { continue };
+        if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) || !(2..=24).contains(&tld.len()) || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
+            continue;
+        }
+        let domain_lower = domain.to_ascii_lowercase();
+        // RFC 2606 / 6761 reserved names are documentation, not people.
+        let reserved = ["example.com", "example.org", "example.net"].iter().any(|d| domain_lower == *d || domain_lower.ends_with(&format!(".{d}")))
+            || [".example", ".test", ".invalid", ".localhost", ".local"].iter().any(|t| domain_lower.ends_with(t))
+            || domain_lower == "domain.com";
+        let local_lower = local.to_ascii_lowercase();
+        if reserved || ROLE_LOCAL_PARTS.contains(&local_lower.as_str()) {
+            continue;
+        }
+        sink.add(text, Email, s, e, 0.95);
+    }
+}
+
+// ---- digit runs -----------------------------------------------------------------------------
+
+/// A maximal run of digit groups joined by single separators, e.g. `(555) 123-4567 x89`.
+#[derive(Debug)]
+struct Run {
+    start: usize,
+    end: usize,
+    digits: usize,
+    groups: Vec<(usize, usize)>,
+    /// Separators seen between groups (deduplicated).
+    seps: Vec<u8>,
+    plus: bool,
+    paren: bool,
+    ext: bool,
+}
+
+impl Run {
+    fn lens(&self) -> Vec<usize> {
+        self.groups.iter().map(|(s, e)| e - s).collect()
+    }
+
+    fn only_sep(&self, sep: u8) -> bool {
+        self.seps.iter().all(|&s| s == sep)
+    }
+}
+
+fn digit_runs(text: &str) -> Vec<Run> {
+    let b = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let starts_run = b[i].is_ascii_digit() || ((b[i] == b'+' || b[i] == b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+        let boundary = i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.' || b[i - 1] == b',' || b[i - 1] == b'-' || b[i - 1] == b'/');
+        if !starts_run || !boundary {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut run = Run { start, end: i, digits: 0, groups: Vec::new(), seps: Vec::new(), plus: false, paren: false, ext: false };
+        if b[i] == b'+' {
+            run.plus = true;
+            i += 1;
+        }
+        loop {
+            if i < b.len() && b[i] == b'(' {
+                run.paren = true;
+                i += 1;
+            }
+            let g = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == g {
+                break;
+            }
+            run.groups.push((g, i));
+            run.digits += i - g;
+            run.end = i;
+            // A separator: one of ` - . /`, optionally after `)`, optionally before `(`.
+            let mut j = i;
+            if j < b.len() && b[j] == b')' {
+                run.paren = true;
+                j += 1;
+                run.end = j;
+            }
+            let sep_at = j;
+            if j < b.len() && matches!(b[j], b' ' | b'-' | b'.' | b'/') {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'(' {
+                j += 1;
+                run.paren = true;
+            }
+            if j < b.len() && b[j].is_ascii_digit() && j > i {
+                if sep_at < b.len() && matches!(b[sep_at], b' ' | b'-' | b'.' | b'/') && !run.seps.contains(&b[sep_at]) {
+                    run.seps.push(b[sep_at]);
+                }
+                i = if b[j - 1] == b'(' { j - 1 } else { j };
+                continue;
+            }
+            break;
+        }
+        // Extension: `x123`, ` x 123`, ` ext. 123`.
+        let rest = &b[run.end..];
+        for pat in [&b"x"[..], b" x", b" x ", b" ext. ", b" ext ", b" ext."] {
+            if rest.starts_with(pat) && rest.get(pat.len()).is_some_and(u8::is_ascii_digit) {
+                let mut k = run.end + pat.len();
+                while k < b.len() && b[k].is_ascii_digit() {
+                    k += 1;
+                }
+                run.end = k;
+                run.ext = true;
+                break;
+            }
+        }
+        i = run.end.max(start + 1);
+        // Glued to letters (`3.14f`, `12px`, `2000000000L`) or a decimal tail: not an identifier.
+        let glued = b.get(run.end).is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
+            || (b.get(run.end) == Some(&b'.') && b.get(run.end + 1).is_some_and(u8::is_ascii_digit));
+        if !glued && run.digits > 0 {
+            runs.push(run);
+        }
+    }
+    runs
+}
+
+const PHONE_CUES: [&str; 24] = [
+    "phone", "tel", "call", "mobile", "cell", "fax", "reach", "contact", "text me", "sms", "whatsapp", "dial", "answering", "number", "desk",
+    "office", "ring", "hotline", "message", "registered", "landline", "telefon", "handy", "número",
+];
+const CARD_CUES: [&str; 10] = ["card", "credit", "debit", "visa", "mastercard", "amex", "maestro", "payment", "charge", "cc"];
+const SSN_CUES: [&str; 5] = ["ssn", "social security", "social-security", "taxpayer", "tin:"];
+
+fn cue_near(text: &str, start: usize, end: usize, before: usize, after: usize, cues: &[&str]) -> bool {
+    let w = window(text, start, end, before, after);
+    cues.iter().any(|c| contains_ci(w, c))
+}
+
+fn numbers(text: &str, sink: &mut Sink) {
+    for run in digit_runs(text) {
+        let lens = run.lens();
+        let span = &text[run.start..run.end];
+        if let Some(entity) = classify_run(text, &run, &lens, span) {
+            let (entity, confidence) = entity;
+            sink.add(text, entity, run.start, run.end, confidence);
+        }
+    }
+}
+
+fn is_date(run: &Run, lens: &[usize], text: &str) -> bool {
+    if run.plus || run.paren || lens.len() != 3 || run.seps.len() != 1 {
+        return false;
+    }
+    let v = |k: usize| text[run.groups[k].0..run.groups[k].1].parse::<u32>().unwrap_or(0);
+    let ymd = lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2 && (1..=12).contains(&v(1)) && (1..=31).contains(&v(2));
+    let dmy = lens[0] <= 2 && lens[1] <= 2 && (lens[2] == 4 || lens[2] == 2) && v(0) >= 1 && v(1) >= 1 && (v(0) <= 12 || v(1) <= 12) && v(0) <= 31 && v(1) <= 31;
+    ymd || dmy
+}
+
+fn classify_run(text: &str, run: &Run, lens: &[usize], span: &str) -> Option<(EntityType, f32)> {
+    let d = run.digits;
+    let first_digit = run.groups.first().map_or("", |&(s, e)| &text[s..e]);
+    // Dates: only a birth date is personal.
+    if is_date(run, lens, text) {
+        let w = window(text, run.start, run.end, 40, 0);
+        let birth = ["birth", "dob", "d.o.b", "born"].iter().any(|c| contains_ci(w, c));
+        return birth.then_some((DateOfBirth, 0.8));
+    }
+    // IPv4.
+    if lens.len() == 4 && run.only_sep(b'.') && !run.plus && !run.paren && lens.iter().all(|&l| l <= 3) {
+        return ipv4(text, run);
+    }
+    // US SSN: AAA-GG-SSSS.
+    if lens == [3, 2, 4] && (run.only_sep(b'-') || run.only_sep(b' ')) && !run.paren && !run.plus {
+        if checksums::ssn(span) {
+            let sure = run.only_sep(b'-') || cue_near(text, run.start, run.end, 40, 0, &SSN_CUES);
+            return sure.then_some((UsSsn, 0.9));
+        }
+        return None;
+    }
+    if d == 9 && lens.len() == 1 && cue_near(text, run.start, run.end, 40, 0, &SSN_CUES) && checksums::ssn(span) {
+        return Some((UsSsn, 0.8));
+    }
+    // Payment cards: 12–19 digits, contiguous or in the printed groupings.
+    let card_grouping = lens.len() == 1 || (lens.iter().all(|&l| l == 4) || lens == [4, 6, 5] || lens == [4, 6, 4] || (lens.len() == 5 && lens[..4].iter().all(|&l| l == 4)));
+    if (12..=19).contains(&d) && card_grouping && !run.plus && !run.paren && (run.only_sep(b' ') || run.only_sep(b'-')) && checksums::luhn(span) {
+        let all_same = span.bytes().filter(u8::is_ascii_digit).all(|c| Some(c) == first_digit.bytes().next());
+        let context = cue_near(text, run.start, run.end, 80, 30, &CARD_CUES);
+        if !all_same && ((d >= 15 && card_prefix(span)) || context) {
+            return Some((CreditCard, if context { 0.95 } else { 0.85 }));
+        }
+    }
+    phone(text, run, lens)
+}
+
+/// Issuer prefixes of the card networks (Visa 4, Mastercard 51–55 / 2221–2720, Amex 34/37,
+/// Discover 6011/65, Diners 30/36/38, JCB 35/1800/2131, UnionPay 62, Maestro 50/56–58/63/67).
+fn card_prefix(span: &str) -> bool {
+    let digits: String = span.bytes().filter(u8::is_ascii_digit).take(4).map(char::from).collect();
+    let p2: u32 = digits.get(..2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let p4: u32 = digits.parse().unwrap_or(0);
+    matches!(p2, 30 | 34..=38 | 40..=49 | 50..=58 | 60 | 62..=65 | 67) || (2221..=2720).contains(&p4) || p4 == 1800 || p4 == 2131
+}
+
+fn ipv4(text: &str, run: &Run) -> Option<(EntityType, f32)> {
+    let octets: Vec<u32> = run.groups.iter().map(|&(s, e)| text[s..e].parse().unwrap_or(999)).collect();
+    if octets.iter().any(|&o| o > 255) || run.groups.iter().any(|&(s, e)| e - s > 1 && text.as_bytes()[s] == b'0') {
+        return None;
+    }
+    // Version numbers (`v1.2.3.4`, "version 10.0.19041.1").
+    let before = window(text, run.start, run.start, 12, 0).to_ascii_lowercase();
+    if before.ends_with('v') || before.contains("version") || before.contains("ver.") || before.contains("build") {
+        return None;
+    }
+    // Loopback, unspecified, broadcast and netmasks say nothing about anyone.
+    let special = octets[0] == 0 || octets[0] == 127 || octets[0] == 255 || octets[0] >= 224;
+    (!special).then_some((IpAddress, 0.85))
+}
+
+fn phone(text: &str, run: &Run, lens: &[usize]) -> Option<(EntityType, f32)> {
+    let d = run.digits;
+    if !(6..=15).contains(&d) || lens.iter().any(|&l| l > 10) {
+        return None;
+    }
+    // Ranges and maths: `1990-1995`, `3/4`, `2.5`.
+    if run.seps.contains(&b'/') || (lens.len() == 2 && run.only_sep(b'.')) {
+        return None;
+    }
+    let nanp = (lens == [3, 3, 4] || lens == [1, 3, 3, 4] || lens == [3, 3, 3, 4]) && (run.only_sep(b'-') || run.only_sep(b'.')) && !run.seps.is_empty();
+    let paren_area = run.paren && lens.len() >= 3 && lens[0] <= 4;
+    let strong = (run.plus && d >= 8 && (lens.len() >= 2 || d >= 10)) || nanp || (paren_area && d >= 9) || (run.ext && d >= 10);
+    if strong {
+        return Some((Phone, 0.85));
+    }
+    let grouped = lens.len() >= 2 && lens.iter().all(|&l| l >= 2) && run.seps.len() == 1;
+    let plain = lens.len() == 1 && (10..=12).contains(&d);
+    if (grouped || plain || run.paren) && d >= 6 {
+        let cue = cue_near(text, run.start, run.end, 60, 0, &PHONE_CUES)
+            || cue_near(text, run.end, run.end, 0, 12, &["office", "fax", "mobile", "cell", "home", "work"]);
+        if cue {
+            return Some((Phone, 0.7));
+        }
+    }
+    None
+}
+
+// ---- IBAN, national ids, IPv6 -----------------------------------------------------------------
+
+static IBAN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?i)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b").ok());
+
+fn ibans(text: &str, sink: &mut Sink) {
+    let Some(re) = IBAN.as_ref() else { return };
+    for m in re.find_iter(text) {
+        // The regex may swallow a trailing word; try the longest valid prefix ending on a group.
+        let s = m.as_str();
+        let mut end = s.len();
+        while end >= 15 {
+            if checksums::iban(&s[..end]) {
+                sink.add(text, Iban, m.start(), m.start() + end, 0.95);
+                break;
+            }
+            end = s[..end].trim_end_matches(|c: char| c != ' ').trim_end().len();
+            if !s[..end].contains(' ') {
+                break;
+            }
+        }
+    }
+}
+
+static NATIONAL_ID: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        // UK National Insurance number (prefix letters per HMRC's allocation rules).
+        r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b",
+        r"|(?i:passport|driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e (?:no|number)|national id|id card|personalausweis|dni|nif|nie|aadhaar|pan card)",
+        r"(?i:\s*(?:no\.?|number|num|#)?\s*(?:is|:|#)?\s*)([A-Z0-9][A-Z0-9-]{4,14}[A-Z0-9])\b",
+    ))
+    .ok()
+});
+
+fn national_ids(text: &str, sink: &mut Sink) {
+    let Some(re) = NATIONAL_ID.as_ref() else { return };
+    for caps in re.captures_iter(text) {
+        if let Some(nino) = caps.get(1) {
+            let prefix = &nino.as_str()[..2];
+            if !["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&prefix) {
+                sink.add(text, NationalId, nino.start(), nino.end(), 0.8);
+            }
+        } else if let Some(id) = caps.get(2) {
+            let v = id.as_str().as_bytes();
+            if v.iter().any(u8::is_ascii_digit) && v.len() >= 6 {
+                sink.add(text, NationalId, id.start(), id.end(), 0.75);
+            }
+        }
+    }
+}
+
+static IPV6: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[^0-9a-z:])((?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?::[0-9a-f]{1,4}){0,6})").ok());
+
+fn ipv6(text: &str, sink: &mut Sink) {
+    if memchr::memchr(b':', text.as_bytes()).is_none() {
+        return;
+    }
+    let Some(re) = IPV6.as_ref() else { return };
+    for caps in re.captures_iter(text) {
+        let Some(m) = caps.get(1) else { continue };
+        let s = m.as_str();
+        let groups: Vec<&str> = s.split(':').filter(|g| !g.is_empty()).collect();
+        // Times (12:30:45) and ratios are decimal-only; real addresses have hex letters or ≥ 4 groups.
+        let hexy = groups.iter().any(|g| g.bytes().any(|b| b.is_ascii_alphabetic()));
+        if groups.len() >= 4 && hexy {
+            if let Ok(addr) = s.parse::<Ipv6Addr>() {
+                if !addr.is_loopback() && !addr.is_unspecified() {
+                    sink.add(text, IpAddress, m.start(), m.end(), 0.85);
+                }
+            }
+        }
+    }
+}
+
+// ---- street addresses -------------------------------------------------------------------------
+
+static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let street_types = r"(?:street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|lane|ln\.?|drive|dr\.?|court|ct\.?|way|place|pl\.?|square|sq\.?|terrace|parkway|pkwy|highway|hwy|circle|crescent|close|alley|row|isle|gardens|grove|mews|walk)";
+    // Continental street words, usually glued to the name (Koskikatu, Hochstrasse, Nassaustraat).
+    let glued = r"(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|laan|straat|gracht|plein|vej|gade|gata|gatan|vägen|veien|vei|katu|tie|kuja|polku|utca|útja|ulica|ulice|hove|kade|singel|stræde|rinne)";
+    let romance = r"(?:rue|avenue|av\.|avenida|calle|rua|rúa|via|viale|piazza|corso|largo|travessa|praça|plaza|paseo|chemin|allée|impasse|quai|ul\.|al\.|odos|οδός)";
+    let pattern = format!(
+        concat!(
+            r"(?i:\b\d{{1,6}}[a-z]?,?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}\b)",
+            r"|\b\p{{Lu}}\p{{L}}*{gl}\s+\d{{1,5}}\b",
+            r"|\b\d{{1,6}}\s+\p{{Lu}}\p{{L}}*{gl}\b",
+            r"|(?i:\b{ro}\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}\d{{1,5}}\b)",
+            r"|(?i:\b\d{{1,5}},?\s+{ro}\s+\p{{L}}+)",
+            r"|(?i:\bP\.?\s?O\.?\s?Box\s+\d+)",
+            r"|\b(?:PSC|Unit)\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}",
+            r"|\b(?:APO|FPO|DPO)\s+(?:AE|AP|AA)\s+\d{{5}}\b",
+            r"|\bUS[NS][SV]?\s+\p{{Lu}}\p{{L}}+\s*\n?\s*(?:APO|FPO|DPO)\b",
+        ),
+        st = street_types,
+        gl = glued,
+        ro = romance,
+    );
+    Regex::new(&pattern).ok()
+});
+
+const STREET_STOPWORDS: [&str; 34] = [
+    "the", "a", "an", "down", "up", "of", "to", "from", "miles", "mile", "km", "on", "in", "at", "and", "or", "is", "was", "by", "for", "with",
+    "per", "this", "that", "my", "your", "his", "her", "their", "our", "its", "feet", "meters", "times",
+];
+
+static ADDRESS_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:my (?:home |new |old |current |mailing |billing |shipping )?address(?: is|:)?|address(?:es)?(?: is| to|:)|lives? (?:at|on)|located at|sent to|send (?:it|them|this|a new one|the \w+) to|ship(?:ped)? to|deliver(?:ed)? to|arrived at|meet (?:you |me )?at|moved to|live in|statement sent to|it's in|is at)\s+").ok()
+});
+
+fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
+    if has_digit {
+        if let Some(re) = ADDRESS.as_ref() {
+            for m in re.find_iter(text) {
+                // "3 miles down the road": prose between a number and a street word.
+                let prose = m.as_str().split_whitespace().any(|w| STREET_STOPWORDS.contains(&w.to_lowercase().as_str()));
+                if !prose {
+                    sink.add(text, StreetAddress, m.start(), m.end(), 0.75);
+                }
+            }
+        }
+    }
+    // "sent to 31 Alt Reinickendorf 63": after an address cue, a short stretch that has a
+    // house number and a name-like word.
+    let Some(cue) = ADDRESS_CUE.as_ref() else { return };
+    if !has_digit {
+        return;
+    }
+    for m in cue.find_iter(text) {
+        let rest_end = super::ceil_boundary(text, (m.end() + 80).min(text.len()));
+        let rest = &text[m.end()..rest_end];
+        let stop = rest.find(['?', '!', ';']).unwrap_or(rest.len());
+        let stretch = rest[..stop].split(". ").next().unwrap_or("");
+        let has_number = stretch.bytes().any(|b| b.is_ascii_digit());
+        let words = stretch.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).count();
+        let starts_ok = stretch.chars().next().is_some_and(|c| c.is_alphanumeric());
+        // Not a time or a price: "at 5 pm", "to 10 dollars".
+        let lower = stretch.to_ascii_lowercase();
+        let not_address = ["pm", "am", "o'clock", "dollar", "euro", "percent", "%", "minutes", "hours", "days", "years", "times"]
+            .iter()
+            .any(|w| lower.split(|c: char| !c.is_alphanumeric() && c != '%' && c != '\'').any(|t| t == *w));
+        if has_number && words >= 1 && starts_ok && !not_address && !sink.covered(m.end(), m.end() + stretch.len()) {
+            let end = m.end() + stretch.trim_end_matches([' ', ',', '.', '\n']).len();
+            if end > m.end() {
+                sink.add(text, StreetAddress, m.end(), end, 0.6);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::Finding;
+
+    fn found(text: &str) -> Vec<(EntityType, String)> {
+        let mut out: Vec<Finding> = Vec::new();
+        let mut sink = Sink::new(text, 0, &mut out);
+        scan(text, &mut sink);
+        out.iter().map(|f| (f.entity, text[f.start..f.end].to_string())).collect()
+    }
+
+    fn has(text: &str, entity: EntityType, value: &str) -> bool {
+        found(text).iter().any(|(e, v)| *e == entity && v == value)
+    }
+
+    fn none_of(text: &str, entity: EntityType) -> bool {
+        !found(text).iter().any(|(e, _)| *e == entity)
+    }
+
+    #[test]
+    fn regexes_compile() {
+        assert!(IBAN.is_some() && NATIONAL_ID.is_some() && IPV6.is_some() && ADDRESS.is_some() && ADDRESS_CUE.is_some());
+    }
+
+    #[test]
+    fn emails_but_not_documentation_or_role_addresses() {
+        assert!(has("Write to LarsWiik@jourrapide.com.", Email, "LarsWiik@jourrapide.com"));
+        assert!(none_of("see user@example.com or admin@corp.io", Email));
+        assert!(none_of("npm i left-pad@1.3.0 and @Override", Email));
+        assert!(none_of("git@github.com:org/repo.git", Email));
+    }
+
+    #[test]
+    fn cards_need_luhn_and_a_prefix_or_a_cue() {
+        assert!(has("My card 4539 1488 0343 6467 was lost", CreditCard, "4539 1488 0343 6467"));
+        assert!(has("charge 5213406777030033 please", CreditCard, "5213406777030033"));
+        assert!(has("card 630427373398 expires", CreditCard, "630427373398"), "12-digit Maestro with a cue");
+        assert!(none_of("order 4539148803436468 shipped", CreditCard), "Luhn fails");
+        assert!(none_of("id 630427373398 in the table", CreditCard), "short and no cue");
+        assert!(none_of("tweet id 1234567890123456789", CreditCard));
+    }
+
+    #[test]
+    fn ssn_shape_and_rules() {
+        assert!(has("Here's my SSN: 364-21-3719", UsSsn, "364-21-3719"));
+        assert!(none_of("SSN 666-21-3719", UsSsn));
+        assert!(none_of("part 123-45-678", UsSsn));
+        assert!(has("social security 364213719", UsSsn, "364213719"));
+        assert!(none_of("count 364213719 rows", UsSsn));
+    }
+
+    #[test]
+    fn ibans_validate_mod97() {
+        assert!(has("My IBAN is GB82 WEST 1234 5698 7654 32 thanks", Iban, "GB82 WEST 1234 5698 7654 32"));
+        assert!(has("from gb42nawi04454264788619 to", Iban, "gb42nawi04454264788619"));
+        assert!(none_of("GB82WEST12345698765433", Iban));
+    }
+
+    #[test]
+    fn phones_strong_formats_alone_weak_ones_with_a_cue() {
+        assert!(has("ring +1-984-182-0190 now", Phone, "+1-984-182-0190"));
+        assert!(has("(579)888-3058", Phone, "(579)888-3058"));
+        assert!(has("They're not answering at 0680 298 70 63", Phone, "0680 298 70 63"));
+        assert!(has("Call 481 7531", Phone, "481 7531"));
+        assert!(none_of("Between 1990-1995 prices rose 12 34 56", Phone));
+        assert!(none_of("The answer is 3.14159265358979", Phone));
+        assert!(none_of("We sold 0680 298 70 63 units", Phone));
+    }
+
+    #[test]
+    fn dates_only_in_birth_context() {
+        assert!(has("DOB: 11/10/1967", DateOfBirth, "11/10/1967"));
+        assert!(none_of("Released 2023-04-01 in Europe", DateOfBirth));
+    }
+
+    #[test]
+    fn ip_addresses() {
+        assert!(has("blocked address 172.61.42.192 again", IpAddress, "172.61.42.192"));
+        assert!(has("from d80:e4b5:79da:6cf6:71f3:51f7:9161:c319", IpAddress, "d80:e4b5:79da:6cf6:71f3:51f7:9161:c319"));
+        assert!(none_of("listen on 127.0.0.1 and 0.0.0.0", IpAddress));
+        assert!(none_of("version 10.0.19041.1", IpAddress));
+        assert!(none_of("at 12:30:45 on", IpAddress));
+        assert!(none_of("std::vector<int>::iterator", IpAddress));
+    }
+
+    #[test]
+    fn street_addresses() {
+        assert!(!none_of("I live at 55 Halsey Road in town", StreetAddress));
+        assert!(!none_of("Obere Bahnhofstrasse 9", StreetAddress));
+        assert!(!none_of("PSC 4095, Box 8316\nAPO AE 85103", StreetAddress));
+        assert!(!none_of("I'd like it to be sent to 31 Alt Reinickendorf 63", StreetAddress));
+        assert!(none_of("The meeting is at 5 pm", StreetAddress));
+        assert!(none_of("He walked 3 miles down the road.", StreetAddress));
+    }
+
+    #[test]
+    fn national_ids() {
+        assert!(has("NI number AB 12 34 56 C", NationalId, "AB 12 34 56 C"));
+        assert!(has("passport number: X1234567", NationalId, "X1234567"));
+        assert!(none_of("passport control was slow", NationalId));
+    }
+
+    #[test]
+    fn offsets_with_multibyte_neighbours() {
+        let text = "Ünïcödé → LarsWiik@jourrapide.com ✓ 📞 +41 (0)96 471 07 95 ü";
+        for (_, v) in found(text) {
+            assert!(text.contains(&v));
+        }
+        assert!(has(text, Email, "LarsWiik@jourrapide.com"));
+        assert!(has(text, Phone, "+41 (0)96 471 07 95"));
+    }
+}
