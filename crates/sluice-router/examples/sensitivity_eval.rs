@@ -48,7 +48,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let entry = tally.entry(key).or_default();
             entry.0 += 1;
             entry.1 += usize::from(hit);
-            let describe = |f: &[Finding]| f.iter().map(|f| format!("{}:{:?}", f.entity.as_str(), &prompt[f.start..f.end])).collect::<Vec<_>>().join(" ");
+            let describe = |f: &[Finding]| {
+                f.iter()
+                    .filter(|f| f.entity.data_class() >= DataClass::Pii)
+                    .map(|f| {
+                        let lo = prompt.floor_char_boundary(f.start.saturating_sub(50));
+                        let hi = prompt.ceil_char_boundary((f.end + 20).min(prompt.len()));
+                        format!("{}:{:?} in {:?}", f.entity.as_str(), &prompt[f.start..f.end], &prompt[lo..hi])
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            };
             if key != "public" && !hit {
                 *miss_labels.entry(row["label"].to_string()).or_default() += 1;
                 if shown_miss.len() < show {
@@ -56,7 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             if key == "public" && hit && shown_fp.len() < show {
-                shown_fp.push(format!("  FP {:?}\n     -> {}", prompt.chars().take(200).collect::<String>(), describe(&findings)));
+                shown_fp.push(format!("  FP -> {}", describe(&findings)));
             }
             for span in row["meta"]["spans"].as_array().into_iter().flatten() {
                 let ty = span["type"].as_str().unwrap_or("?").to_string();

@@ -121,7 +121,9 @@ pub fn looks_random(s: &str, min_len: usize) -> bool {
 /// an identifier, not a placeholder. Hex is allowed here (hex API keys are common).
 pub fn token_value_ok(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() < 8 || b.len() > 512 || is_placeholder(s) {
+    // Longer blobs under a key are encrypted payloads or data (sealed secrets, images), and the
+    // long real tokens (JWTs, vendor keys) have their own detectors.
+    if b.len() < 8 || b.len() > 256 || is_placeholder(s) {
         return false;
     }
     let c = Classes::of(b);

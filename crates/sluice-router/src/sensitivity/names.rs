@@ -45,7 +45,7 @@ static STRONG_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)\b(?:my (?:full |first |last |maiden )?name(?: is|'s|:)|(?:full |first |last |maiden |legal |patient |customer |client |account |",
         r"employee |applicant |contact )?name\s*:|(?:her|his|their) maiden name is|what's your (?:full |first |last )?name\?|",
-        r"patient:|customer:|client:|employee:|applicant:|account holder:|cardholder:|beneficiary:|attn:|signed:?)[ \t]*",
+        r"patient:|customer:|client:|employee:|applicant:|account holder:|cardholder:|beneficiary:|attn:)[ \t]*",
     ))
     .ok()
 });
@@ -53,14 +53,13 @@ static STRONG_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Weak cues: a capitalised name must follow.
 static WEAK_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i:\b(?:dear|hi|hello|hey)\s+)|",
-        r"(?i:\b(?:i'm|i am|this is|call me|everyone calls me|named|called|name is|sincerely,|regards,|best,|thanks,|cheers,)\s+)|",
-        r"(?i:\b(?:my|our|your) (?:wife|husband|son|daughter|kid|child|mother|father|mom|mum|dad|brother|sister|partner|friend|boss|manager|",
+        r"(?i:\bdear\s+)|",
+        r"(?i:\b(?:i'm|i am|this is|call me|everyone calls me|named (?:him|her|them)|sincerely,|regards,|best,|thanks,|cheers,)\s+)|",
+        r"(?i:\b(?:my|our) (?:wife|husband|son|daughter|kid|child|mother|father|mom|mum|dad|brother|sister|partner|friend|boss|manager|",
         r"colleague|neighbou?r|grandfather|grandmother|grandpa|grandma|uncle|aunt|cousin|nephew|niece|fianc[eé]e?|girlfriend|boyfriend|",
         r"doctor|lawyer|tenant|landlord|client|customer|patient|employee|guardian|child's|partner's|great great grandfather|great great grandmother)",
         r"(?:'s name)?(?: is| was|,|:)?(?: named| called)?\s+)|",
-        r"(?i:\b(?:add|remove)(?: my \w+)?\s+)|",
-        r"(?i:\b(?:patient|customer|client|employee|applicant|tenant|member|subscriber|user)\s+)",
+        r"(?i:\b(?:add|remove)(?: my \w+)?\s+)",
     ))
     .ok()
 });
@@ -70,7 +69,7 @@ static TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i:\b(?:m
 
 /// `X's address / phone / …`: a possessive before a personal-data noun.
 static POSSESSIVE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)'s (?:address|home address|phone|phone number|mobile|email|e-mail|number|account|ssn|social security|card|credit card|date of birth|birthday|salary|diagnosis|medical|passport|kid|daughter|son|wife|husband)\b").ok()
+    Regex::new(r"(?i)'s (?:address|home address|phone|phone number|mobile number|cell|email|e-mail|ssn|social security|credit card|date of birth|salary|diagnosis|medical record|passport)\b").ok()
 });
 
 /// A name-like token: a capitalised word (letters, apostrophes, hyphens), or lower case when
@@ -159,8 +158,15 @@ fn strong(text: &str, sink: &mut Sink) {
     let Some(re) = STRONG_CUE.as_ref() else { return };
     for m in re.find_iter(text) {
         let rest = &text[m.end()..];
-        let Some((len, _, _)) = name_at(rest, true) else { continue };
-        sink.add(text, PersonName, m.end(), m.end() + len, 0.85);
+        // Lower-case names only after a first-person cue ("my name is jillian"); a `name:` field
+        // in code or YAML (`name: build-image`) holds identifiers.
+        let first_person = m.as_str().to_ascii_lowercase().starts_with("my ");
+        let Some((len, count, first)) = name_at(rest, first_person) else { continue };
+        let after = &rest[len..];
+        let field_value = after.is_empty() || after.starts_with(['\n', '\r', ',', '.', ';', '|']) || after.starts_with(" but") || after.starts_with(" and");
+        if first_person || count >= 2 || is_given_name(first) || field_value {
+            sink.add(text, PersonName, m.end(), m.end() + len, 0.85);
+        }
     }
 }
 
@@ -174,14 +180,14 @@ fn weak(text: &str, sink: &mut Sink) {
         let Some((len, count, first)) = name_at(&rest[skip..], false) else { continue };
         let start = m.end() + skip;
         let after = &text[start + len..];
-        let greeting = matches!(cue.as_str(), "dear" | "hi" | "hello" | "hey");
-        let role_cue = !greeting && !matches!(cue.as_str(), "i'm" | "i am" | "this is" | "call me" | "named" | "called" | "name is");
+        let greeting = cue == "dear";
+        let role_cue = !greeting && !matches!(cue.as_str(), "i'm" | "i am" | "this is" | "call me") && !cue.starts_with("named");
         let add_remove = cue.starts_with("add") || cue.starts_with("remove");
         let accept = if add_remove {
             after.starts_with(" as ") || (cue.contains(" my ") && count >= 1) || is_given_name(first)
         } else if greeting {
             // A salutation ends with a comma, a colon or the line.
-            (after.starts_with(',') || after.starts_with(':') || after.starts_with('\n') || after.is_empty()) && (count >= 2 || is_given_name(first) || cue == "dear")
+            after.starts_with(',') || after.starts_with(':') || after.starts_with('\n') || after.is_empty()
         } else if cue.ends_with(',') {
             // Signature: the name is alone on its line.
             after.is_empty() || after.starts_with('\n')
@@ -196,10 +202,9 @@ fn weak(text: &str, sink: &mut Sink) {
     }
 }
 
-/// "Mr. Tony Hussain", "Dr. Wells" — only when the sentence is about the person, i.e. the
-/// title-name starts the text or a line, or is addressed (followed by a comma or the end of a
-/// short line). Mid-sentence mentions in articles and questions ("a letter from Dr. King") stay
-/// public.
+/// "Mr. Tony Hussain", "Dr. Wells" — only when the text is about the person: a short message
+/// that opens with the title-name, a salutation line ("Mr. Smith,"), or a self-introduction.
+/// Mentions in articles and questions ("a letter from Dr. King", "Mr Spicer, who…") stay public.
 fn titles(text: &str, sink: &mut Sink) {
     let Some(re) = TITLE.as_ref() else { return };
     for m in re.find_iter(text) {
@@ -208,10 +213,10 @@ fn titles(text: &str, sink: &mut Sink) {
         let rest = &text[m.end()..];
         let Some((len, count, _)) = name_at(rest, false) else { continue };
         let after = &rest[len..];
-        let addressed = after.starts_with(',') && text[line_start..m.start()].trim().is_empty();
+        let addressed = at_line_start && (after == "," || after.starts_with(",\n") || after.starts_with(",\r"));
         let self_intro = text[line_start..m.start()].to_ascii_lowercase().trim_end().ends_with("this is");
-        let short_text = text.len() < 200;
-        if (at_line_start && (short_text || count >= 2)) || addressed || self_intro {
+        let short_text = text.len() < 200 && count >= 1;
+        if (at_line_start && short_text) || addressed || self_intro {
             sink.add(text, PersonName, m.start(), m.end() + len, 0.7);
         }
     }
@@ -296,6 +301,7 @@ mod tests {
         assert_eq!(names("Hello, this is Mr. Tony Hussain. Who are you?"), vec!["Mr. Tony Hussain"]);
         assert_eq!(names("Will my account stay active? It's under my partner's name Cameron Szalai"), vec!["Cameron Szalai"]);
         assert_eq!(names("As promised, here's Rebecca's address"), vec!["Rebecca"]);
+        assert_eq!(names("She named him Theodor"), vec!["Theodor"]);
         assert_eq!(names("Freja Clausen\nOpencounter\n83854 Strickstrasse 61"), vec!["Freja Clausen"]);
         assert_eq!(names("Best regards,\nHelga Nordmann"), vec!["Helga Nordmann"]);
     }
@@ -308,6 +314,9 @@ mod tests {
         assert!(names("Hi there, can you help me?").is_empty());
         assert!(names("This is Python code that prints the list.").is_empty());
         assert!(names("A company called Acme makes anvils.").is_empty());
+        assert!(names("In Tokyo a young girl named Noriko Shimabara runs away.").is_empty());
+        assert!(names("Mr Spicer, who did not take questions, said the crowd was the largest ever.").is_empty());
+        assert!(names("USGS employee Don Swanson names him as a worker.").is_empty());
     }
 
     #[test]

@@ -70,7 +70,8 @@ fn emails(text: &str, sink: &mut Sink) {
             || [".example", ".test", ".invalid", ".localhost", ".local"].iter().any(|t| domain_lower.ends_with(t))
             || domain_lower == "domain.com";
         let local_lower = local.to_ascii_lowercase();
-        if reserved || ROLE_LOCAL_PARTS.contains(&local_lower.as_str()) {
+        let masked = labels.iter().any(|l| l.bytes().all(|b| b == b'x' || b == b'X'));
+        if reserved || masked || ROLE_LOCAL_PARTS.contains(&local_lower.as_str()) {
             continue;
         }
         sink.add(text, Email, s, e, 0.95);
@@ -271,9 +272,20 @@ fn ipv4(text: &str, run: &Run) -> Option<(EntityType, f32)> {
     if before.ends_with('v') || before.contains("version") || before.contains("ver.") || before.contains("build") {
         return None;
     }
-    // Loopback, unspecified, broadcast and netmasks say nothing about anyone.
-    let special = octets[0] == 0 || octets[0] == 127 || octets[0] == 255 || octets[0] >= 224;
-    (!special).then_some((IpAddress, 0.85))
+    // Loopback, unspecified, broadcast, multicast, netmasks and documentation ranges say
+    // nothing about anyone.
+    let (a, b, c) = (octets[0], octets[1], octets[2]);
+    let special = a == 0 || a == 127 || a >= 224 || (a == 192 && b == 0 && c == 2) || (a == 198 && b == 51 && c == 100) || (a == 203 && b == 0 && c == 113);
+    if special {
+        return None;
+    }
+    // Private ranges (RFC 1918, link-local, CGNAT) are everywhere in configs and tutorials; they
+    // identify a host only when the text says it is someone's address.
+    let private = a == 10 || (a == 172 && (16..=31).contains(&b)) || (a == 192 && b == 168) || (a == 169 && b == 254) || (a == 100 && (64..=127).contains(&b));
+    if private && !cue_near(text, run.start, run.end, 40, 0, &["my ip", "ip address", "address", "my computer", "my device", "blocked", "banned"]) {
+        return None;
+    }
+    Some((IpAddress, if private { 0.6 } else { 0.85 }))
 }
 
 fn phone(text: &str, run: &Run, lens: &[usize]) -> Option<(EntityType, f32)> {
@@ -386,7 +398,7 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let romance = r"(?:rue|avenue|av\.|avenida|calle|rua|rúa|via|viale|piazza|corso|largo|travessa|praça|plaza|paseo|chemin|allée|impasse|quai|ul\.|al\.|odos|οδός)";
     let pattern = format!(
         concat!(
-            r"(?i:\b\d{{1,6}}[a-z]?,?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}\b)",
+            r"(?i:\b\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}\b)",
             r"|\b\p{{Lu}}\p{{L}}*{gl}\s+\d{{1,5}}\b",
             r"|\b\d{{1,6}}\s+\p{{Lu}}\p{{L}}*{gl}\b",
             r"|(?i:\b{ro}\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}\d{{1,5}}\b)",
@@ -412,44 +424,85 @@ static ADDRESS_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:my (?:home |new |old |current |mailing |billing |shipping )?address(?: is|:)?|address(?:es)?(?: is| to|:)|lives? (?:at|on)|located at|sent to|send (?:it|them|this|a new one|the \w+) to|ship(?:ped)? to|deliver(?:ed)? to|arrived at|meet (?:you |me )?at|moved to|live in|statement sent to|it's in|is at)\s+").ok()
 });
 
+/// Words before an address that say it is where someone lives, receives mail or meets.
+const ADDRESS_CONTEXT: [&str; 22] = [
+    "address", "live", "lives", "lived", "living", "located", "send", "sent", "ship", "deliver", "mail", "arrived", "meet", "moved", "reside",
+    "corner of", "stop at", "home", "apartment", "my flat", "office at", "is at",
+];
+
 fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
-    if has_digit {
-        if let Some(re) = ADDRESS.as_ref() {
-            for m in re.find_iter(text) {
-                // "3 miles down the road": prose between a number and a street word.
-                let prose = m.as_str().split_whitespace().any(|w| STREET_STOPWORDS.contains(&w.to_lowercase().as_str()));
-                if !prose {
-                    sink.add(text, StreetAddress, m.start(), m.end(), 0.75);
-                }
-            }
-        }
-    }
-    // "sent to 31 Alt Reinickendorf 63": after an address cue, a short stretch that has a
-    // house number and a name-like word.
-    let Some(cue) = ADDRESS_CUE.as_ref() else { return };
     if !has_digit {
         return;
     }
+    if let Some(re) = ADDRESS.as_ref() {
+        for m in re.find_iter(text) {
+            if street_match_ok(text, m.start(), m.end(), sink) {
+                sink.add(text, StreetAddress, m.start(), m.end(), 0.75);
+            }
+        }
+    }
+    // "sent to 31 Alt Reinickendorf 63": after an address cue, a short stretch that starts like
+    // an address and has a house number.
+    let Some(cue) = ADDRESS_CUE.as_ref() else { return };
     for m in cue.find_iter(text) {
         let rest_end = super::ceil_boundary(text, (m.end() + 80).min(text.len()));
         let rest = &text[m.end()..rest_end];
-        let stop = rest.find(['?', '!', ';']).unwrap_or(rest.len());
+        let stop = rest.find(['?', '!', ';', '$', '%']).unwrap_or(rest.len());
         let stretch = rest[..stop].split(". ").next().unwrap_or("");
-        let has_number = stretch.bytes().any(|b| b.is_ascii_digit());
-        let words = stretch.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).count();
-        let starts_ok = stretch.chars().next().is_some_and(|c| c.is_alphanumeric());
-        // Not a time or a price: "at 5 pm", "to 10 dollars".
-        let lower = stretch.to_ascii_lowercase();
-        let not_address = ["pm", "am", "o'clock", "dollar", "euro", "percent", "%", "minutes", "hours", "days", "years", "times"]
-            .iter()
-            .any(|w| lower.split(|c: char| !c.is_alphanumeric() && c != '%' && c != '\'').any(|t| t == *w));
-        if has_number && words >= 1 && starts_ok && !not_address && !sink.covered(m.end(), m.end() + stretch.len()) {
-            let end = m.end() + stretch.trim_end_matches([' ', ',', '.', '\n']).len();
+        // Cut at the first function word: an address is a run of names and numbers.
+        let mut cut = stretch.len();
+        let mut offset = 0;
+        for w in stretch.split(' ') {
+            let lw = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            if offset > 0 && (STREET_STOPWORDS.contains(&lw.as_str()) || ["where", "which", "who", "when", "but", "after", "before", "if", "because", "is", "are"].contains(&lw.as_str())) {
+                cut = offset;
+                break;
+            }
+            offset += w.len() + 1;
+        }
+        let stretch = &stretch[..cut.min(stretch.len())];
+        let first_word = stretch.split_whitespace().next().unwrap_or("");
+        let starts_ok = first_word.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_uppercase())
+            && !STREET_STOPWORDS.contains(&first_word.to_lowercase().as_str());
+        // A house number: a bare integer token (not "50th", "1,000", "7.30", a year-like 4-digit
+        // number at the start followed by a comma).
+        let house_number = stretch.split_whitespace().take(3).any(|w| {
+            let w = w.trim_end_matches([',', '.']);
+            (1..=5).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit())
+        });
+        let has_word = stretch.split_whitespace().any(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic));
+        if starts_ok && house_number && has_word && !sink.covered(m.end(), m.end() + stretch.len()) {
+            let end = m.end() + stretch.trim_end_matches([' ', ',', '.', '\n', '\r']).len();
             if end > m.end() {
                 sink.add(text, StreetAddress, m.end(), end, 0.6);
             }
         }
     }
+}
+
+/// A street-shaped match counts when something says it is an address of someone: an address
+/// cue before it, a unit / postcode / city line around it, an address block layout, or other
+/// personal identifiers in the same text. A street named in an article ("the fire at 38 Bridge
+/// Street") or a question stays public.
+fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
+    let m = &text[start..end];
+    if m.split_whitespace().any(|w| STREET_STOPWORDS.contains(&w.to_lowercase().as_str())) {
+        return false;
+    }
+    // "Mount St. Helens", "St. Louis": St. before a capitalised word is Saint.
+    let after = &text[end..];
+    if (m.ends_with("St") || m.ends_with("St.")) && after.trim_start_matches('.').trim_start().starts_with(char::is_uppercase) && !after.starts_with('\n') {
+        return false;
+    }
+    let strong_shape = ["Box", "APO", "FPO", "DPO", "PSC"].iter().any(|w| m.contains(w));
+    let before = window(text, start, start, 40, 0).to_lowercase();
+    let cue = ADDRESS_CONTEXT.iter().any(|c| before.contains(c));
+    let around = window(text, start, end, 0, 40);
+    let unit = ["Apt", "Suite", "Unit", "apt.", "Floor", "Flat "].iter().any(|u| around.contains(u));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let block = text[line_start..start].trim_matches([' ', '\t', '>', '?', '*', '-']).is_empty() && (after.starts_with('\n') || after.starts_with(',') || after.is_empty());
+    let other_pii = sink.found().iter().any(|f| f.entity.data_class() == sluice_domain::policy::DataClass::Pii);
+    strong_shape || cue || unit || block || other_pii
 }
 
 #[cfg(test)]

@@ -42,8 +42,9 @@ enum Check {
     Bech32,
     /// `akab-…-…` followed by `.host` is a hostname, not a client token.
     NotHost,
-    /// NTLM messages are complete base64 (length a multiple of four).
-    Base64Complete,
+    /// NTLM messages are complete base64 (length a multiple of four) of binary data, which
+    /// never spells "Example".
+    Base64Blob,
     /// Atlassian PAT: base64 of `<12 digits>:<random>`.
     AtlassianPat,
     /// Base64 of a PEM text (`LS0tLS1CRUdJTi…` = `-----BEGIN`) that names a private key.
@@ -132,7 +133,7 @@ const RULES: &[Rule] = &[
     rule(r"\bpk_(?:live|test)_[A-Za-z0-9]{16,}", ProviderKey, 0.5, Check::Shape),
     rule(r"\bwhsec_[A-Za-z0-9]{24,}", ProviderKey, 0.95, Check::Shape),
     rule(r"\bEAAA[A-Za-z0-9_-]{60}\b", ProviderKey, 0.9, Check::Shape),
-    rule(r"\bsq0(?:csp|atp|idp)-[A-Za-z0-9_-]{22,43}", ProviderKey, 0.95, Check::Shape),
+    rule(r"sq0(?:csp|atp|idp)-[A-Za-z0-9_-]{22,43}", ProviderKey, 0.95, Check::Shape),
     rule(r"\baccess_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}\b", ProviderKey, 0.99, Check::Shape),
     rule(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b", ProviderKey, 0.95, Check::Shape),
     // Messaging and SaaS.
@@ -156,7 +157,7 @@ const RULES: &[Rule] = &[
     rule(r"\blin_api_[A-Za-z0-9]{40}\b", ProviderKey, 0.95, Check::Shape),
     rule(r"\bntn_[A-Za-z0-9]{40,}\b", ProviderKey, 0.9, Check::Shape),
     rule(r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}\b", ProviderKey, 0.95, Check::Shape),
-    rule(r"\bTlRMTVNTUAA[A-Za-z0-9+/]{20,}={0,2}", ProviderKey, 0.8, Check::Base64Complete),
+    rule(r"\bTlRMTVNTUAA[A-Za-z0-9+/]{20,}={0,2}", ProviderKey, 0.8, Check::Base64Blob),
     rule(r"(?:^|[^A-Za-z0-9+])([MNO][A-Za-z0-9+/]{43})", ProviderKey, 0.8, Check::AtlassianPat),
     rule(r"\bLS0tLS1CRUdJTi[A-Za-z0-9+/]{10,}={0,2}", PrivateKey, 0.95, Check::Base64Pem),
 ];
@@ -215,7 +216,7 @@ fn check(check: Check, token: &str, text: &str, end: usize) -> Option<Option<f32
             let host = rest.first() == Some(&b'.') && rest.get(1).is_some_and(u8::is_ascii_alphabetic);
             (!host && shape_ok(token)).then_some(None)
         }
-        Check::Base64Complete => (token.len() % 4 == 0).then_some(None),
+        Check::Base64Blob => (token.len() % 4 == 0 && !entropy::is_placeholder(token)).then_some(None),
         Check::AtlassianPat => {
             let decoded = entropy::base64_decode(token)?;
             let ok = decoded.len() >= 14 && decoded[..12].iter().all(u8::is_ascii_digit) && decoded[12] == b':';
@@ -347,22 +348,31 @@ fn classify_bare(token: &str) -> Option<(EntityType, f32)> {
     let c = Classes::of(&b[..body_len]);
     if is_b64 && c.upper > 0 && c.lower > 0 {
         // Full PEM/OpenSSH/MIME line widths, or the short last line of a body (whole quanta,
-        // padded or clearly mixed).
+        // padded or clearly mixed). No run test: DER is full of zero bytes (`AAAAAAAA`).
         let full = (40..=76).contains(&b.len());
-        let last = b.len() % 4 == 0 && (padding > 0 || (b.len() >= 16 && c.digit > 0));
-        if (full || last) && !entropy::has_degenerate_run(b, 6) {
+        let last = b.len() < 40 && b.len() % 4 == 0 && (padding > 0 || (b.len() >= 16 && c.digit > 0));
+        if full || last {
             let decoded = entropy::base64_decode(token)?;
             if !entropy::is_printable_text(&decoded) && (b.len() < 16 || entropy::shannon(b) >= 3.5) {
                 return Some((PrivateKey, if full { 0.7 } else { 0.5 }));
             }
         }
     }
-    // Base64 of text (a config, a sentence) is an encoding, not a credential.
-    if is_b64 && b.len() % 4 == 0 && entropy::base64_decode(token).is_some_and(|d| entropy::is_printable_text(&d)) {
-        return None;
+    if is_b64 && b.len() % 4 == 0 {
+        if let Some(decoded) = entropy::base64_decode(token).filter(|d| entropy::is_printable_text(d)) {
+            // Base64 of text is an encoding, not a credential — unless the text is a key
+            // (a JWK with a private member, a PEM private key, a service-account file).
+            let text = String::from_utf8_lossy(&decoded);
+            let jwk_private = text.contains("\"kty\"") && (text.contains("\"d\"") || text.contains("\"k\""));
+            let key_text = jwk_private || text.contains("PRIVATE KEY") || text.contains("\"private_key\"");
+            return key_text.then_some((PrivateKey, 0.8));
+        }
     }
+    // A single random token alone on its line (a pasted API key or client secret): mixed
+    // classes, at most two separators, not a long data blob.
     let mixed = c.upper > 0 && c.lower > 0 && c.digit > 0;
-    (mixed && b.len() <= 100 && entropy::looks_random(token, 20) && b.iter().all(|&c| c.is_ascii_alphanumeric() || b"_-+/=.~".contains(&c)))
+    let separators = b.iter().filter(|&&c| !c.is_ascii_alphanumeric() && c != b'=').count();
+    (mixed && b.len() <= 64 && separators <= 2 && entropy::looks_random(token, 20) && b.iter().all(|&c| c.is_ascii_alphanumeric() || b"_-+/=.~".contains(&c)))
         .then_some((HighEntropyToken, 0.4))
 }
 
@@ -417,7 +427,7 @@ fn url_password_ok(p: &str) -> bool {
 /// Where a credential word may start inside an identifier. Matching is done on the raw bytes
 /// (ASCII case-insensitive) and the identifier around each hit is then classified.
 static KEY_WORDS: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)p(?:a?s{0,2})w|pass|secret|token|credential|auth|key|bearer").ok());
+    LazyLock::new(|| Regex::new(r"(?i)p(?:a?s{0,2})w|pass|secret|token|credential|auth|key|bearer|api").ok());
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum KeyClass {
@@ -512,20 +522,43 @@ fn value_after(text: &str, pos: usize, class: KeyClass, cli_flag: bool) -> Optio
     let bytes = text.as_bytes();
     let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
     let mut i = pos;
-    // Closing quote / bracket of a quoted key: `"password":`, `['password'] =`, `\"pw\":`.
-    while i < line_end && matches!(bytes[i], b'"' | b'\'' | b'`' | b']' | b'\\') && i - pos < 4 {
-        i += 1;
-    }
-    let skip_ws = |mut i: usize| {
-        while i < line_end && (bytes[i] == b' ' || bytes[i] == b'\t') {
-            i += 1;
+    // Closing quote / bracket of a quoted key: `"password":`, `['password'] =`, `\"pw\":`, `(PW):`.
+    while i < line_end && i - pos < 4 {
+        match bytes[i] {
+            b'"' | b'\'' | b'`' | b']' | b')' => i += 1,
+            b'\\' if matches!(bytes.get(i + 1), Some(b'"' | b'\'')) => i += 2,
+            _ => break,
         }
-        i
+    }
+    // Spaces, tabs, and tabs written as `\t` inside an encoded string.
+    let skip_ws = |mut i: usize| {
+        loop {
+            if i < line_end && (bytes[i] == b' ' || bytes[i] == b'\t') {
+                i += 1;
+            } else if i + 1 < line_end && bytes[i] == b'\\' && bytes[i + 1] == b't' {
+                i += 2;
+            } else {
+                return i;
+            }
+        }
     };
     i = skip_ws(i);
-    let rest = &bytes[i..line_end];
-    let sep_len = [&b"!=="[..], b"===", b":=", b"=>", b"->", b"==", b"!=", b"=", b":"].iter().find(|s| rest.starts_with(s)).map(|s| s.len());
+    const SEPS: [&[u8]; 11] = [b"!==", b"===", b":=", b"=>", b"->", b"==", b"!=", b"%3D", b"%3d", b"=", b":"];
+    let sep_at = |i: usize| SEPS.iter().find(|s| bytes[i..line_end].starts_with(s)).map(|s| s.len());
+    let mut sep_len = sep_at(i);
+    // A short qualifier between key and separator: `password for master:`, `password,default:`.
+    if sep_len.is_none() && i < line_end && !cli_flag {
+        let mut j = i;
+        while j < line_end && j - i <= 20 && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b' ' | b',' | b'_')) {
+            j += 1;
+        }
+        if j > i && j < line_end && matches!(bytes[j], b':' | b'=') && text[i..j].split_whitespace().count() <= 3 {
+            sep_len = sep_at(j);
+            i = j;
+        }
+    }
     let had_sep = sep_len.is_some();
+    let url_encoded = sep_len == Some(3);
     match sep_len {
         Some(n) => i += n,
         None if i == pos => return None,
@@ -550,7 +583,10 @@ fn value_after(text: &str, pos: usize, class: KeyClass, cli_flag: bool) -> Optio
     if let Some(numbers) = byte_array_len(&text[i..line_end]) {
         return (numbers >= 8).then_some((i, line_end, 0.6));
     }
-    let (vs, ve, quoted) = read_value(text, i, line_end)?;
+    let (vs, mut ve, quoted) = read_value(text, i, line_end)?;
+    if url_encoded {
+        ve = vs + text[vs..ve].find('%').unwrap_or(ve - vs);
+    }
     if !had_sep && !quoted && !cli_flag {
         return None;
     }
