@@ -45,6 +45,7 @@ static STRONG_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)\b(?:my (?:full |first |last |maiden )?name(?: is|'s|:)|(?:full |first |last |maiden |legal |patient |customer |client |account |",
         r"employee |applicant |contact )?name\s*:|(?:her|his|their) maiden name is|what's your (?:full |first |last )?name\?|",
+        r"(?:the |my |our )?name (?:in|on) (?:the|my|our) (?:account|card|booking|reservation|ticket|passport)[^.?!\n]{0,40}?(?:change|correct|update) it to|",
         r"patient:|customer:|client:|employee:|applicant:|account holder:|cardholder:|beneficiary:|attn:)[ \t]*",
     ))
     .ok()
@@ -160,7 +161,8 @@ fn strong(text: &str, sink: &mut Sink) {
         let rest = &text[m.end()..];
         // Lower-case names only after a first-person cue ("my name is jillian"); a `name:` field
         // in code or YAML (`name: build-image`) holds identifiers.
-        let first_person = m.as_str().to_ascii_lowercase().starts_with("my ");
+        let cue = m.as_str().to_ascii_lowercase();
+        let first_person = cue.starts_with("my ") || cue.starts_with("what's your") || cue.contains(" it to");
         let Some((len, count, first)) = name_at(rest, first_person) else { continue };
         let after = &rest[len..];
         let field_value = after.is_empty() || after.starts_with(['\n', '\r', ',', '.', ';', '|']) || after.starts_with(" but") || after.starts_with(" and");
@@ -177,14 +179,26 @@ fn weak(text: &str, sink: &mut Sink) {
         let rest = &text[m.end()..];
         // Optional title after the cue ("this is Mr. Tony Hussain").
         let (skip, titled) = TITLE.as_ref().and_then(|t| t.find(rest)).filter(|t| t.start() == 0).map_or((0, false), |t| (t.end(), true));
-        let Some((len, count, first)) = name_at(&rest[skip..], false) else { continue };
+        // Lower case is accepted where the cue leaves no doubt a name follows: after a title,
+        // "…'s name", "named him", or "add … as guardian".
+        let add_remove = cue.starts_with("add") || cue.starts_with("remove");
+        let any_case = titled || cue.ends_with("name") || cue.starts_with("named") || add_remove;
+        let Some((len, count, first)) = name_at(&rest[skip..], any_case) else { continue };
         let start = m.end() + skip;
         let after = &text[start + len..];
         let greeting = cue == "dear";
         let role_cue = !greeting && !matches!(cue.as_str(), "i'm" | "i am" | "this is" | "call me") && !cue.starts_with("named");
-        let add_remove = cue.starts_with("add") || cue.starts_with("remove");
+        let relation = ["'s daughter", "'s son", "'s wife", "'s husband", "'s mother", "'s father", "'s sister", "'s brother", "'s kid", "'s child"];
+        let capitalised = first.starts_with(char::is_uppercase);
         let accept = if add_remove {
-            after.starts_with(" as ") || (cue.contains(" my ") && count >= 1) || is_given_name(first)
+            after.starts_with(" as ") || (cue.contains(" my ") && capitalised)
+        } else if cue.starts_with("named") || cue.ends_with("name") {
+            true
+        } else if (cue == "i'm" || cue == "i am") && relation.iter().any(|r| after.starts_with(r)) {
+            // "I'm Roberto's daughter": the speaker's own family.
+            true
+        } else if !capitalised {
+            false
         } else if greeting {
             // A salutation ends with a comma, a colon or the line.
             after.starts_with(',') || after.starts_with(':') || after.starts_with('\n') || after.is_empty()
@@ -211,7 +225,7 @@ fn titles(text: &str, sink: &mut Sink) {
         let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
         let at_line_start = text[line_start..m.start()].trim().is_empty();
         let rest = &text[m.end()..];
-        let Some((len, count, _)) = name_at(rest, false) else { continue };
+        let Some((len, count, _)) = name_at(rest, true) else { continue };
         let after = &rest[len..];
         let addressed = at_line_start && (after == "," || after.starts_with(",\n") || after.starts_with(",\r"));
         let self_intro = text[line_start..m.start()].to_ascii_lowercase().trim_end().ends_with("this is");

@@ -399,13 +399,20 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let pattern = format!(
         concat!(
             r"(?i:\b\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}\b)",
-            r"|\b\p{{Lu}}\p{{L}}*{gl}\s+\d{{1,5}}\b",
-            r"|\b\d{{1,6}}\s+\p{{Lu}}\p{{L}}*{gl}\b",
+            r"|(?i:\b\p{{L}}+{gl}\s+\d{{1,5}}\b)",
+            r"|(?i:\b\d{{1,6}}\s+\p{{L}}+{gl})",
             r"|(?i:\b{ro}\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}\d{{1,5}}\b)",
             r"|(?i:\b\d{{1,5}},?\s+{ro}\s+\p{{L}}+)",
             r"|(?i:\bP\.?\s?O\.?\s?Box\s+\d+)",
             r"|\b(?:PSC|Unit)\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}",
-            r"|\b(?:APO|FPO|DPO)\s+(?:AE|AP|AA)\s+\d{{5}}\b",
+            r"|(?i:\b(?:APO|FPO|DPO)\s+(?:AE|AP|AA)\s+\d{{5}}\b)",
+            // Number, name, number: the house-number-last formats (Hafnarstraeti 5), with a unit.
+            r"|(?i:\b\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}?\p{{L}}[\p{{L}}'.-]*\s+\d{{1,5}}[a-z]?\.?,?\s+(?:apt|suite|ste|apartment|flat)\.?\s*#?\d{{1,5}})",
+            // A unit on its own ("Suite 179", "Apt. 326") — needs support around it.
+            r"|(?i:\b(?:apt|suite|ste|apartment)\.?\s*#?\d{{1,5}}[a-z]?\b)",
+            // Number, capitalised name(s), number ("5638 Aasa 43", "0104 Hafnarstraeti 5").
+            r"|\b\d{{1,6}}\s+\p{{Lu}}\p{{L}}+(?:[ \t]+\p{{L}}+){{0,2}}[ \t]+\d{{1,5}}\b",
+            r"|(?i:\bcorner of\s+[^,.?!\n]{{3,60}}?\s+and\s+\p{{L}}[^,.?!\n]{{2,40}})",
             r"|\bUS[NS][SV]?\s+\p{{Lu}}\p{{L}}+\s*\n?\s*(?:APO|FPO|DPO)\b",
         ),
         st = street_types,
@@ -448,34 +455,39 @@ fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
         let rest_end = super::ceil_boundary(text, (m.end() + 80).min(text.len()));
         let rest = &text[m.end()..rest_end];
         let stop = rest.find(['?', '!', ';', '$', '%']).unwrap_or(rest.len());
-        let stretch = rest[..stop].split(". ").next().unwrap_or("");
+        let mut from = 0;
+        let mut to = rest[..stop].find(". ").unwrap_or(stop);
+        // "address to the same: 55 Koidu 31" — the value follows a short lead-in and a colon.
+        if let Some(colon) = rest[..to].find(':').filter(|&c| c <= 20) {
+            from = colon + 1;
+            from += rest[from..to].len() - rest[from..to].trim_start().len();
+        }
         // Cut at the first function word: an address is a run of names and numbers.
-        let mut cut = stretch.len();
-        let mut offset = 0;
-        for w in stretch.split(' ') {
+        let mut offset = from;
+        for w in rest[from..to].split(' ') {
             let lw = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-            if offset > 0 && (STREET_STOPWORDS.contains(&lw.as_str()) || ["where", "which", "who", "when", "but", "after", "before", "if", "because", "is", "are"].contains(&lw.as_str())) {
-                cut = offset;
+            let function_word = STREET_STOPWORDS.contains(&lw.as_str())
+                || ["where", "which", "who", "when", "but", "after", "before", "if", "because", "is", "are", "for", "last"].contains(&lw.as_str());
+            if offset > from && function_word {
+                to = offset - 1;
                 break;
             }
             offset += w.len() + 1;
         }
-        let stretch = &stretch[..cut.min(stretch.len())];
+        let stretch = &rest[from..to.max(from)];
         let first_word = stretch.split_whitespace().next().unwrap_or("");
-        let starts_ok = first_word.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_uppercase())
+        let starts_ok = first_word.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_alphabetic())
             && !STREET_STOPWORDS.contains(&first_word.to_lowercase().as_str());
-        // A house number: a bare integer token (not "50th", "1,000", "7.30", a year-like 4-digit
-        // number at the start followed by a comma).
+        // A house number among the first tokens: a bare integer (not "50th", "1,000", "7.30").
         let house_number = stretch.split_whitespace().take(3).any(|w| {
             let w = w.trim_end_matches([',', '.']);
             (1..=5).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit())
         });
         let has_word = stretch.split_whitespace().any(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic));
-        if starts_ok && house_number && has_word && !sink.covered(m.end(), m.end() + stretch.len()) {
-            let end = m.end() + stretch.trim_end_matches([' ', ',', '.', '\n', '\r']).len();
-            if end > m.end() {
-                sink.add(text, StreetAddress, m.end(), end, 0.6);
-            }
+        let start = m.end() + from;
+        let end = start + stretch.trim_end_matches([' ', ',', '.', '\n', '\r']).len();
+        if starts_ok && house_number && has_word && end > start && !sink.covered(start, end) {
+            sink.add(text, StreetAddress, start, end, 0.6);
         }
     }
 }
@@ -494,9 +506,11 @@ fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
     if (m.ends_with("St") || m.ends_with("St.")) && after.trim_start_matches('.').trim_start().starts_with(char::is_uppercase) && !after.starts_with('\n') {
         return false;
     }
-    let strong_shape = ["Box", "APO", "FPO", "DPO", "PSC"].iter().any(|w| m.contains(w));
+    let lower = m.to_lowercase();
+    let strong_shape = ["box", "apo ", "fpo ", "dpo ", "psc", "corner of"].iter().any(|w| lower.contains(w))
+        || (lower.contains(char::is_numeric) && ["apt", "suite", "ste"].iter().any(|w| lower.contains(w)) && lower.split_whitespace().count() >= 4);
     let before = window(text, start, start, 40, 0).to_lowercase();
-    let cue = ADDRESS_CONTEXT.iter().any(|c| before.contains(c));
+    let cue = ADDRESS_CONTEXT.iter().any(|c| before.contains(c)) || window(text, start, start, 100, 0).to_lowercase().contains("address");
     let around = window(text, start, end, 0, 40);
     let unit = ["Apt", "Suite", "Unit", "apt.", "Floor", "Flat "].iter().any(|u| around.contains(u));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
