@@ -20,7 +20,7 @@ pub fn luhn(s: &str) -> bool {
         sum += d;
         count += 1;
     }
-    count > 0 && sum % 10 == 0
+    count > 0 && sum.is_multiple_of(10)
 }
 
 /// Registered IBAN lengths per country (ISO 13616 registry), so a random letters-and-digits

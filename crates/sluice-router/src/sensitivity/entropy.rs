@@ -121,6 +121,9 @@ pub fn looks_random(s: &str, min_len: usize) -> bool {
 /// an identifier, not a placeholder. Hex is allowed here (hex API keys are common).
 pub fn token_value_ok(s: &str) -> bool {
     let b = s.as_bytes();
+    if is_uuid(b) {
+        return false;
+    }
     // Longer blobs under a key are encrypted payloads or data (sealed secrets, images), and the
     // long real tokens (JWTs, vendor keys) have their own detectors.
     if b.len() < 8 || b.len() > 256 || is_placeholder(s) {
@@ -133,6 +136,11 @@ pub fn token_value_ok(s: &str) -> bool {
     let has_letter = c.upper + c.lower > 0;
     let mixed = (has_letter && c.digit > 0) || (c.upper > 0 && c.lower > 0 && b.len() >= 16);
     mixed && shannon(b) >= 2.8 && transition_rate(b) >= 0.2
+}
+
+/// `8-4-4-4-12` hex: an identifier, public by policy (request ids, record keys).
+pub fn is_uuid(b: &[u8]) -> bool {
+    b.len() == 36 && b.iter().enumerate().all(|(i, &c)| if [8, 13, 18, 23].contains(&i) { c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
 /// Standard or URL-safe base64, padding optional. Returns None on any other byte.

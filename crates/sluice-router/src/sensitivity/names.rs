@@ -54,7 +54,7 @@ static STRONG_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Weak cues: a capitalised name must follow.
 static WEAK_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i:\bdear\s+)|",
+        r"(?m:^[ \t]*Dear[ \t]+)|",
         r"(?i:\b(?:i'm|i am|this is|call me|everyone calls me|named (?:him|her|them)|sincerely,|regards,|best,|thanks,|cheers,)\s+)|",
         r"(?i:\b(?:my|our) (?:wife|husband|son|daughter|kid|child|mother|father|mom|mum|dad|brother|sister|partner|friend|boss|manager|",
         r"colleague|neighbou?r|grandfather|grandmother|grandpa|grandma|uncle|aunt|cousin|nephew|niece|fianc[eé]e?|girlfriend|boyfriend|",
@@ -70,7 +70,7 @@ static TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i:\b(?:m
 
 /// `X's address / phone / …`: a possessive before a personal-data noun.
 static POSSESSIVE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)'s (?:address|home address|phone|phone number|mobile number|cell|email|e-mail|ssn|social security|credit card|date of birth|salary|diagnosis|medical record|passport)\b").ok()
+    Regex::new(r"'s (?:address|home address|phone|phone number|mobile number|cell number|email|e-mail|SSN|social security|credit card|date of birth|salary|diagnosis|medical record|passport)\b").ok()
 });
 
 /// A name-like token: a capitalised word (letters, apostrophes, hyphens), or lower case when
@@ -162,7 +162,8 @@ fn strong(text: &str, sink: &mut Sink) {
         // Lower-case names only after a first-person cue ("my name is jillian"); a `name:` field
         // in code or YAML (`name: build-image`) holds identifiers.
         let cue = m.as_str().to_ascii_lowercase();
-        let first_person = cue.starts_with("my ") || cue.starts_with("what's your") || cue.contains(" it to");
+        let lowercase_text = !super::window(text, m.start(), m.end(), 100, 100).bytes().any(|b| b.is_ascii_uppercase());
+        let first_person = (cue.starts_with("my ") || cue.starts_with("what's your") || cue.contains(" it to")) && (lowercase_text || cue.starts_with("my "));
         let Some((len, count, first)) = name_at(rest, first_person) else { continue };
         let after = &rest[len..];
         let field_value = after.is_empty() || after.starts_with(['\n', '\r', ',', '.', ';', '|']) || after.starts_with(" but") || after.starts_with(" and");
@@ -182,7 +183,9 @@ fn weak(text: &str, sink: &mut Sink) {
         // Lower case is accepted where the cue leaves no doubt a name follows: after a title,
         // "…'s name", "named him", or "add … as guardian".
         let add_remove = cue.starts_with("add") || cue.starts_with("remove");
-        let any_case = titled || cue.ends_with("name") || cue.starts_with("named") || add_remove;
+        // Lower-case names are only believable in all-lower-case text ("my name is jillian").
+        let lowercase_text = !super::window(text, m.start(), m.end(), 100, 100).bytes().any(|b| b.is_ascii_uppercase());
+        let any_case = lowercase_text && (titled || cue.ends_with("name") || cue.starts_with("named") || add_remove);
         let Some((len, count, first)) = name_at(&rest[skip..], any_case) else { continue };
         let start = m.end() + skip;
         let after = &text[start + len..];
@@ -225,12 +228,12 @@ fn titles(text: &str, sink: &mut Sink) {
         let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
         let at_line_start = text[line_start..m.start()].trim().is_empty();
         let rest = &text[m.end()..];
-        let Some((len, count, _)) = name_at(rest, true) else { continue };
+        let lowercase_text = !super::window(text, m.start(), m.end(), 100, 100).bytes().any(|b| b.is_ascii_uppercase());
+        let Some((len, _, _)) = name_at(rest, lowercase_text) else { continue };
         let after = &rest[len..];
         let addressed = at_line_start && (after == "," || after.starts_with(",\n") || after.starts_with(",\r"));
         let self_intro = text[line_start..m.start()].to_ascii_lowercase().trim_end().ends_with("this is");
-        let short_text = text.len() < 200 && count >= 1;
-        if (at_line_start && short_text) || addressed || self_intro {
+        if addressed || self_intro {
             sink.add(text, PersonName, m.start(), m.end() + len, 0.7);
         }
     }
@@ -256,7 +259,7 @@ fn possessives(text: &str, sink: &mut Sink) {
             }
         }
         let start = start.min(m.start());
-        if words > 0 && !NOT_NAMES.contains(&text[start..m.start()].trim().to_lowercase().as_str()) {
+        if words > 0 && m.start() - start >= 2 && !NOT_NAMES.contains(&text[start..m.start()].trim().to_lowercase().as_str()) {
             let s = start + text[start..m.start()].len() - text[start..m.start()].trim_start().len();
             sink.add(text, PersonName, s, m.start(), 0.7);
         }

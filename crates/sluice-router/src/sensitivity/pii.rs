@@ -191,9 +191,18 @@ const PHONE_CUES: [&str; 24] = [
 const CARD_CUES: [&str; 10] = ["card", "credit", "debit", "visa", "mastercard", "amex", "maestro", "payment", "charge", "cc"];
 const SSN_CUES: [&str; 5] = ["ssn", "social security", "social-security", "taxpayer", "tin:"];
 
+/// A cue word in the window, starting at a word boundary ("ring" must not match "During");
+/// short cues must also end at one ("tel" is not "television").
 fn cue_near(text: &str, start: usize, end: usize, before: usize, after: usize, cues: &[&str]) -> bool {
-    let w = window(text, start, end, before, after);
-    cues.iter().any(|c| contains_ci(w, c))
+    let w = window(text, start, end, before, after).as_bytes();
+    cues.iter().any(|c| {
+        let c = c.as_bytes();
+        w.windows(c.len()).enumerate().any(|(i, win)| {
+            win.eq_ignore_ascii_case(c)
+                && (i == 0 || !w[i - 1].is_ascii_alphanumeric())
+                && (c.len() > 4 || w.get(i + c.len()).is_none_or(|b| !b.is_ascii_alphabetic()))
+        })
+    })
 }
 
 fn numbers(text: &str, sink: &mut Sink) {
@@ -293,8 +302,11 @@ fn phone(text: &str, run: &Run, lens: &[usize]) -> Option<(EntityType, f32)> {
     if !(6..=15).contains(&d) || lens.iter().any(|&l| l > 10) {
         return None;
     }
-    // Ranges and maths: `1990-1995`, `3/4`, `2.5`.
-    if run.seps.contains(&b'/') || (lens.len() == 2 && run.only_sep(b'.')) {
+    // Ranges and maths: `1990-1995`, `3/4`, `2.5`; binary numbers (`1001 0011`).
+    let year = |k: usize| text[run.groups[k].0..run.groups[k].1].parse::<u32>().is_ok_and(|y| (1000..=2100).contains(&y));
+    let year_range = lens == [4, 4] && year(0) && year(1);
+    let binary = run.groups.iter().all(|&(s, e)| text.as_bytes()[s..e].iter().all(|&b| b == b'0' || b == b'1'));
+    if run.seps.contains(&b'/') || (lens.len() == 2 && run.only_sep(b'.')) || year_range || binary {
         return None;
     }
     let nanp = (lens == [3, 3, 4] || lens == [1, 3, 3, 4] || lens == [3, 3, 3, 4]) && (run.only_sep(b'-') || run.only_sep(b'.')) && !run.seps.is_empty();
@@ -379,13 +391,11 @@ fn ipv6(text: &str, sink: &mut Sink) {
         let groups: Vec<&str> = s.split(':').filter(|g| !g.is_empty()).collect();
         // Times (12:30:45) and ratios are decimal-only; real addresses have hex letters or ≥ 4 groups.
         let hexy = groups.iter().any(|g| g.bytes().any(|b| b.is_ascii_alphabetic()));
-        if groups.len() >= 4 && hexy {
-            if let Ok(addr) = s.parse::<Ipv6Addr>() {
-                if !addr.is_loopback() && !addr.is_unspecified() {
+        if groups.len() >= 4 && hexy
+            && let Ok(addr) = s.parse::<Ipv6Addr>()
+                && !addr.is_loopback() && !addr.is_unspecified() {
                     sink.add(text, IpAddress, m.start(), m.end(), 0.85);
                 }
-            }
-        }
     }
 }
 
@@ -412,7 +422,9 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
             r"|(?i:\b(?:apt|suite|ste|apartment)\.?\s*#?\d{{1,5}}[a-z]?\b)",
             // Number, capitalised name(s), number ("5638 Aasa 43", "0104 Hafnarstraeti 5").
             r"|\b\d{{1,6}}\s+\p{{Lu}}\p{{L}}+(?:[ \t]+\p{{L}}+){{0,2}}[ \t]+\d{{1,5}}\b",
-            r"|(?i:\bcorner of\s+[^,.?!\n]{{3,60}}?\s+and\s+\p{{L}}[^,.?!\n]{{2,40}})",
+            r"|(?i:\bcorner of\s+[^,?!\n]{{3,60}}?\s+and\s+\p{{L}}[^,.?!\n]{{2,40}})",
+            // Two capitalised words and a house number ("Joaquin Suarez 2906").
+            r"|\b\p{{Lu}}\p{{Ll}}+[ \t]+\p{{Lu}}\p{{Ll}}+[ \t]+\d{{1,5}}\b",
             r"|\bUS[NS][SV]?\s+\p{{Lu}}\p{{L}}+\s*\n?\s*(?:APO|FPO|DPO)\b",
         ),
         st = street_types,
@@ -421,6 +433,8 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     );
     Regex::new(&pattern).ok()
 });
+
+const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
 const STREET_STOPWORDS: [&str; 34] = [
     "the", "a", "an", "down", "up", "of", "to", "from", "miles", "mile", "km", "on", "in", "at", "and", "or", "is", "was", "by", "for", "with",
@@ -432,8 +446,8 @@ static ADDRESS_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Words before an address that say it is where someone lives, receives mail or meets.
-const ADDRESS_CONTEXT: [&str; 22] = [
-    "address", "live", "lives", "lived", "living", "located", "send", "sent", "ship", "deliver", "mail", "arrived", "meet", "moved", "reside",
+const ADDRESS_CONTEXT: [&str; 21] = [
+    "address", "live", "lives", "lived", "living", "located", "send", "sent", "ship", "deliver", "mail", "arrived", "meet", "reside",
     "corner of", "stop at", "home", "apartment", "my flat", "office at", "is at",
 ];
 
@@ -476,8 +490,11 @@ fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
         }
         let stretch = &rest[from..to.max(from)];
         let first_word = stretch.split_whitespace().next().unwrap_or("");
-        let starts_ok = first_word.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_alphabetic())
-            && !STREET_STOPWORDS.contains(&first_word.to_lowercase().as_str());
+        // Addresses start with a number or a capitalised name (or everything is lower case).
+        let lowercase_text = !window(text, m.start(), m.end(), 100, 100).bytes().any(|b| b.is_ascii_uppercase());
+        let starts_ok = first_word.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_uppercase() || (lowercase_text && c.is_alphabetic()))
+            && !STREET_STOPWORDS.contains(&first_word.to_lowercase().as_str())
+            && !stretch.split_whitespace().any(|w| MONTHS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphabetic())));
         // A house number among the first tokens: a bare integer (not "50th", "1,000", "7.30").
         let house_number = stretch.split_whitespace().take(3).any(|w| {
             let w = w.trim_end_matches([',', '.']);
@@ -498,7 +515,8 @@ fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
 /// Street") or a question stays public.
 fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
     let m = &text[start..end];
-    if m.split_whitespace().any(|w| STREET_STOPWORDS.contains(&w.to_lowercase().as_str())) {
+    let corner = contains_ci(m, "corner of");
+    if !corner && m.split_whitespace().any(|w| STREET_STOPWORDS.contains(&w.to_lowercase().as_str()) || MONTHS.contains(&w.to_lowercase().as_str())) {
         return false;
     }
     // "Mount St. Helens", "St. Louis": St. before a capitalised word is Saint.
@@ -509,12 +527,13 @@ fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
     let lower = m.to_lowercase();
     let strong_shape = ["box", "apo ", "fpo ", "dpo ", "psc", "corner of"].iter().any(|w| lower.contains(w))
         || (lower.contains(char::is_numeric) && ["apt", "suite", "ste"].iter().any(|w| lower.contains(w)) && lower.split_whitespace().count() >= 4);
-    let before = window(text, start, start, 40, 0).to_lowercase();
+    let before = window(text, start, start, 60, 0).to_lowercase();
     let cue = ADDRESS_CONTEXT.iter().any(|c| before.contains(c)) || window(text, start, start, 100, 0).to_lowercase().contains("address");
     let around = window(text, start, end, 0, 40);
     let unit = ["Apt", "Suite", "Unit", "apt.", "Floor", "Flat "].iter().any(|u| around.contains(u));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let block = text[line_start..start].trim_matches([' ', '\t', '>', '?', '*', '-']).is_empty() && (after.starts_with('\n') || after.starts_with(',') || after.is_empty());
+    let line_rest = after.split('\n').next().unwrap_or("");
+    let block = text[line_start..start].trim_matches([' ', '\t', '>', '?', '*', '-']).is_empty() && (line_rest.len() <= 15 || after.starts_with(','));
     let other_pii = sink.found().iter().any(|f| f.entity.data_class() == sluice_domain::policy::DataClass::Pii);
     strong_shape || cue || unit || block || other_pii
 }

@@ -216,7 +216,7 @@ fn check(check: Check, token: &str, text: &str, end: usize) -> Option<Option<f32
             let host = rest.first() == Some(&b'.') && rest.get(1).is_some_and(u8::is_ascii_alphabetic);
             (!host && shape_ok(token)).then_some(None)
         }
-        Check::Base64Blob => (token.len() % 4 == 0 && !entropy::is_placeholder(token)).then_some(None),
+        Check::Base64Blob => (token.len().is_multiple_of(4) && !entropy::is_placeholder(token)).then_some(None),
         Check::AtlassianPat => {
             let decoded = entropy::base64_decode(token)?;
             let ok = decoded.len() >= 14 && decoded[..12].iter().all(u8::is_ascii_digit) && decoded[12] == b':';
@@ -329,11 +329,10 @@ fn bare_lines(text: &str, sink: &mut Sink) {
                 let mut in_public_pem = || {
                     public_spans.get_or_insert_with(|| public_pem_spans(text)).iter().any(|&(a, b)| a <= s && e <= b)
                 };
-                if let Some((entity, confidence)) = classify_bare(token) {
-                    if !in_public_pem() {
+                if let Some((entity, confidence)) = classify_bare(token)
+                    && !in_public_pem() {
                         sink.add(text, entity, s, e, confidence);
                     }
-                }
             }
         }
         line_start = next;
@@ -350,7 +349,7 @@ fn classify_bare(token: &str) -> Option<(EntityType, f32)> {
         // Full PEM/OpenSSH/MIME line widths, or the short last line of a body (whole quanta,
         // padded or clearly mixed). No run test: DER is full of zero bytes (`AAAAAAAA`).
         let full = (40..=76).contains(&b.len());
-        let last = b.len() < 40 && b.len() % 4 == 0 && (padding > 0 || (b.len() >= 16 && c.digit > 0));
+        let last = b.len() < 40 && b.len().is_multiple_of(4) && (padding > 0 || (b.len() >= 16 && c.digit > 0));
         if full || last {
             let decoded = entropy::base64_decode(token)?;
             if !entropy::is_printable_text(&decoded) && (b.len() < 16 || entropy::shannon(b) >= 3.5) {
@@ -358,8 +357,8 @@ fn classify_bare(token: &str) -> Option<(EntityType, f32)> {
             }
         }
     }
-    if is_b64 && b.len() % 4 == 0 {
-        if let Some(decoded) = entropy::base64_decode(token).filter(|d| entropy::is_printable_text(d)) {
+    if is_b64 && b.len().is_multiple_of(4)
+        && let Some(decoded) = entropy::base64_decode(token).filter(|d| entropy::is_printable_text(d)) {
             // Base64 of text is an encoding, not a credential — unless the text is a key
             // (a JWK with a private member, a PEM private key, a service-account file).
             let text = String::from_utf8_lossy(&decoded);
@@ -367,7 +366,6 @@ fn classify_bare(token: &str) -> Option<(EntityType, f32)> {
             let key_text = jwk_private || text.contains("PRIVATE KEY") || text.contains("\"private_key\"");
             return key_text.then_some((PrivateKey, 0.8));
         }
-    }
     // A single random token alone on its line (a pasted API key or client secret): mixed
     // classes, at most two separators, not a long data blob.
     let mixed = c.upper > 0 && c.lower > 0 && c.digit > 0;
@@ -542,12 +540,13 @@ fn value_after(text: &str, pos: usize, class: KeyClass, cli_flag: bool) -> Optio
             }
         }
     };
+    let quoted_key = i > pos;
     i = skip_ws(i);
     const SEPS: [&[u8]; 11] = [b"!==", b"===", b":=", b"=>", b"->", b"==", b"!=", b"%3D", b"%3d", b"=", b":"];
     let sep_at = |i: usize| SEPS.iter().find(|s| bytes[i..line_end].starts_with(s)).map(|s| s.len());
     let mut sep_len = sep_at(i);
     // A short qualifier between key and separator: `password for master:`, `password,default:`.
-    if sep_len.is_none() && i < line_end && !cli_flag {
+    if sep_len.is_none() && i < line_end && !cli_flag && !quoted_key {
         let mut j = i;
         while j < line_end && j - i <= 20 && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b' ' | b',' | b'_')) {
             j += 1;
@@ -687,7 +686,7 @@ pub(super) fn password_ok(v: &str, quoted: bool) -> bool {
     if b.len() < 4 || b.len() > 128 || entropy::is_placeholder(v) || is_env_name(v) {
         return false;
     }
-    if matches!(b[0], b'$' | b'%' | b'{' | b'<' | b'*' | b'(' | b'[' | b'#') || v.starts_with("ENC(") || v.contains("**") {
+    if matches!(b[0], b'$' | b'%' | b'{' | b'<' | b'*' | b'(' | b'[' | b'#') || v.starts_with("ENC(") || v.contains("**") || v.starts_with("//") {
         return false;
     }
     let lower = v.to_ascii_lowercase();
@@ -696,9 +695,9 @@ pub(super) fn password_ok(v: &str, quoted: bool) -> bool {
     if WORDS.iter().any(|w| lower == *w) || lower.contains("password") {
         return false;
     }
-    if v.contains(' ') {
-        // A phrase is a description unless it is quoted and still password-like.
-        return quoted && !v.split(' ').all(|w| w.bytes().all(|b| b.is_ascii_alphabetic()));
+    // Phrases are descriptions or code (`" + pass + "`), not passwords.
+    if v.contains(' ') || v.starts_with(['"', '\'']) {
+        return false;
     }
     // A dotted lowercase path is a config reference (`config.db.password`).
     if !quoted && v.contains('.') && v.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_') {
