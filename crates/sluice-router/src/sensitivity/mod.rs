@@ -26,6 +26,8 @@ use crate::request::RequestView;
 /// Collects findings for one segment; drops (never panics on) spans that are not on char
 /// boundaries, so a detector bug cannot take the request path down.
 pub(crate) struct Sink<'o> {
+    /// The text, ASCII-lowercased (same byte offsets): cheap keyword gates via `memmem`.
+    pub(crate) lower: String,
     text_len: usize,
     segment: usize,
     first: usize,
@@ -34,7 +36,7 @@ pub(crate) struct Sink<'o> {
 
 impl<'o> Sink<'o> {
     fn new(text: &str, segment: usize, out: &'o mut Vec<Finding>) -> Self {
-        Sink { text_len: text.len(), segment, first: out.len(), out }
+        Sink { lower: text.to_ascii_lowercase(), text_len: text.len(), segment, first: out.len(), out }
     }
 
     pub(crate) fn add(&mut self, text: &str, entity: EntityType, start: usize, end: usize, confidence: f32) {
@@ -91,6 +93,42 @@ pub fn scan(view: &RequestView, org: Option<&OrgTerms>) -> Vec<Finding> {
 }
 
 // ---- small text helpers shared by the detectors -------------------------------------------
+
+/// Keywords searched for in the lower-cased text, with their SIMD searchers built once.
+pub(crate) struct Gate(Vec<memchr::memmem::Finder<'static>>);
+
+impl Gate {
+    pub(crate) fn new(needles: &[&'static str]) -> Gate {
+        Gate(needles.iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect())
+    }
+
+    pub(crate) fn any(&self, haystack: &str) -> bool {
+        self.0.iter().any(|f| f.find(haystack.as_bytes()).is_some())
+    }
+}
+
+/// `mentions!(sink, ["a", "b"])`: whether the segment's lower-cased text contains any keyword.
+macro_rules! mentions {
+    ($sink:expr, [$($needle:literal),* $(,)?]) => {{
+        static GATE: std::sync::LazyLock<$crate::sensitivity::Gate> = std::sync::LazyLock::new(|| $crate::sensitivity::Gate::new(&[$($needle),*]));
+        GATE.any(&$sink.lower)
+    }};
+}
+pub(crate) use mentions;
+
+/// Compiles a detector pattern, ASCII-only when the pattern allows it (`(?-u)`: ASCII `\b`,
+/// `\d`, `\s` and case folding give much smaller automata, which is most of the scan's cost);
+/// patterns that need Unicode classes (`\p{L}`) or whose negated classes could split UTF-8
+/// fall back to Unicode mode. None if the pattern does not compile at all (tests catch that).
+pub(crate) fn compile(pattern: &str) -> Option<regex::Regex> {
+    regex::Regex::new(&format!("(?-u){pattern}")).or_else(|_| regex::Regex::new(pattern)).ok()
+}
+
+/// The pattern text [`compile`] would use, for building a `RegexSet` the same way.
+pub(crate) fn ascii_if_possible(pattern: &str) -> String {
+    let ascii = format!("(?-u){pattern}");
+    if regex::Regex::new(&ascii).is_ok() { ascii } else { pattern.to_string() }
+}
 
 /// Largest char boundary ≤ `i`.
 pub(crate) fn floor_boundary(text: &str, mut i: usize) -> usize {

@@ -19,13 +19,48 @@ pub fn scan(text: &str, sink: &mut Sink) {
         emails(text, sink);
     }
     let has_digit = bytes.iter().any(u8::is_ascii_digit);
-    if has_digit {
-        numbers(text, sink);
-        ibans(text, sink);
-        national_ids(text, sink);
-        ipv6(text, sink);
+    if !has_digit {
+        return;
     }
-    addresses(text, sink, has_digit);
+    let runs = digit_runs(text);
+    numbers(text, &runs, sink);
+    // IBAN and NINO both start with two letters right before digits: find those spots with a
+    // byte scan and run the regexes only there.
+    let letters_then_digits = letter_digit_spots(bytes);
+    if !letters_then_digits.is_empty() {
+        ibans(text, &letters_then_digits, sink);
+    }
+    national_ids(text, &letters_then_digits, sink);
+    ipv6(text, sink);
+    addresses(text, &runs, sink);
+}
+
+/// Word starts where two ASCII letters are followed (optionally after a space) by two digits.
+fn letter_digit_spots(b: &[u8]) -> Vec<usize> {
+    let mut spots = Vec::new();
+    for i in 0..b.len().saturating_sub(3) {
+        if (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && b[i].is_ascii_alphabetic() && b[i + 1].is_ascii_alphabetic() {
+            let j = if b[i + 2] == b' ' { i + 3 } else { i + 2 };
+            if j + 1 < b.len() && b[j].is_ascii_digit() && b[j + 1].is_ascii_digit() {
+                spots.push(i);
+            }
+        }
+    }
+    spots
+}
+
+/// Runs `re` over short slices starting at `spots` (each `len` bytes, on char boundaries) and
+/// yields matches that start at the spot, with offsets in `text`.
+fn matches_at<'t>(re: &'t Regex, text: &'t str, spots: &'t [usize], len: usize) -> impl Iterator<Item = regex::Captures<'t>> + 't {
+    spots.iter().filter_map(move |&s| {
+        let e = super::ceil_boundary(text, (s + len).min(text.len()));
+        re.captures(&text[s..e]).filter(|c| c.get(0).is_some_and(|m| m.start() == 0)).map(|_| s)
+    })
+    .filter_map(move |s| {
+        let e = super::ceil_boundary(text, (s + len).min(text.len()));
+        // Re-run on the full text from the spot so capture offsets are absolute.
+        re.captures_at(text, s).filter(|c| c.get(0).is_some_and(|m| m.start() == s && m.end() <= e))
+    })
 }
 
 // ---- e-mail -------------------------------------------------------------------------------
@@ -205,11 +240,11 @@ fn cue_near(text: &str, start: usize, end: usize, before: usize, after: usize, c
     })
 }
 
-fn numbers(text: &str, sink: &mut Sink) {
-    for run in digit_runs(text) {
+fn numbers(text: &str, runs: &[Run], sink: &mut Sink) {
+    for run in runs {
         let lens = run.lens();
         let span = &text[run.start..run.end];
-        if let Some(entity) = classify_run(text, &run, &lens, span) {
+        if let Some(entity) = classify_run(text, run, &lens, span) {
             let (entity, confidence) = entity;
             sink.add(text, entity, run.start, run.end, confidence);
         }
@@ -330,11 +365,12 @@ fn phone(text: &str, run: &Run, lens: &[usize]) -> Option<(EntityType, f32)> {
 // ---- IBAN, national ids, IPv6 -----------------------------------------------------------------
 
 static IBAN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b").ok());
+    LazyLock::new(|| super::compile(r"(?i)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"));
 
-fn ibans(text: &str, sink: &mut Sink) {
+fn ibans(text: &str, spots: &[usize], sink: &mut Sink) {
     let Some(re) = IBAN.as_ref() else { return };
-    for m in re.find_iter(text) {
+    for caps in matches_at(re, text, spots, 50) {
+        let Some(m) = caps.get(0) else { continue };
         // The regex may swallow a trailing word; try the longest valid prefix ending on a group.
         let s = m.as_str();
         let mut end = s.len();
@@ -352,18 +388,23 @@ fn ibans(text: &str, sink: &mut Sink) {
 }
 
 static NATIONAL_ID: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(concat!(
+    super::compile(concat!(
         // UK National Insurance number (prefix letters per HMRC's allocation rules).
         r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b",
-        r"|(?i:passport|driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e (?:no|number)|national id|id card|personalausweis|dni|nif|nie|aadhaar|pan card)",
+        r"|(?i:\b(?:passport|driver'?s? licen[cs]e|driving licen[cs]e|licen[cs]e (?:no|number)|national id|id card|personalausweis|dni|nif|nie|aadhaar|pan card)\b)",
         r"(?i:\s*(?:no\.?|number|num|#)?\s*(?:is|:|#)?\s*)([A-Z0-9][A-Z0-9-]{4,14}[A-Z0-9])\b",
     ))
-    .ok()
 });
 
-fn national_ids(text: &str, sink: &mut Sink) {
+fn national_ids(text: &str, spots: &[usize], sink: &mut Sink) {
     let Some(re) = NATIONAL_ID.as_ref() else { return };
-    for caps in re.captures_iter(text) {
+    let keywords = super::mentions!(sink, ["passport", "licen", "national id", "id card", "ausweis", " dni", " nif", " nie", "aadhaar", "pan card"]);
+    let upper_spots: Vec<usize> = spots.iter().copied().filter(|&s| text.as_bytes()[s].is_ascii_uppercase()).collect();
+    if !keywords && upper_spots.is_empty() {
+        return;
+    }
+    let all: Vec<regex::Captures> = if keywords { re.captures_iter(text).collect() } else { matches_at(re, text, &upper_spots, 20).collect() };
+    for caps in all {
         if let Some(nino) = caps.get(1) {
             let prefix = &nino.as_str()[..2];
             if !["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&prefix) {
@@ -378,7 +419,7 @@ fn national_ids(text: &str, sink: &mut Sink) {
     }
 }
 
-static IPV6: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[^0-9a-z:])((?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?::[0-9a-f]{1,4}){0,6})").ok());
+static IPV6: LazyLock<Option<Regex>> = LazyLock::new(|| super::compile(r"(?i)(?:^|[^0-9a-z:])((?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?::[0-9a-f]{1,4}){0,6})"));
 
 fn ipv6(text: &str, sink: &mut Sink) {
     if memchr::memchr(b':', text.as_bytes()).is_none() {
@@ -431,7 +472,7 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
         gl = glued,
         ro = romance,
     );
-    Regex::new(&pattern).ok()
+    super::compile(&pattern)
 });
 
 const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
@@ -442,7 +483,7 @@ const STREET_STOPWORDS: [&str; 34] = [
 ];
 
 static ADDRESS_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:my (?:home |new |old |current |mailing |billing |shipping )?address(?: is|:)?|address(?:es)?(?: is| to|:)|lives? (?:at|on)|located at|sent to|send (?:it|them|this|a new one|the \w+) to|ship(?:ped)? to|deliver(?:ed)? to|arrived at|meet (?:you |me )?at|moved to|live in|statement sent to|it's in|is at)\s+").ok()
+    super::compile(r"(?i)\b(?:my (?:home |new |old |current |mailing |billing |shipping )?address(?: is|:)?|address(?:es)?(?: is| to|:)|lives? (?:at|on)|located at|sent to|send (?:it|them|this|a new one|the \w+) to|ship(?:ped)? to|deliver(?:ed)? to|arrived at|meet (?:you |me )?at|moved to|live in|statement sent to|it's in|is at)\s+")
 });
 
 /// Words before an address that say it is where someone lives, receives mail or meets.
@@ -451,23 +492,51 @@ const ADDRESS_CONTEXT: [&str; 21] = [
     "corner of", "stop at", "home", "apartment", "my flat", "office at", "is at",
 ];
 
-fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
-    if !has_digit {
-        return;
+/// Stretches of text around numbers that sit next to a word (house numbers), merged and aligned
+/// to whitespace: the (Unicode, large) address regexes only run there.
+fn address_windows(text: &str, runs: &[Run], before: usize, after: usize) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for run in runs {
+        let before_word = run.start >= 2 && b[run.start - 1].is_ascii_whitespace() && !b[run.start - 2].is_ascii_whitespace();
+        let after_word = b.get(run.end).is_some_and(u8::is_ascii_whitespace) && b.get(run.end + 1).is_some_and(|c| !c.is_ascii_digit());
+        if !(before_word || after_word) {
+            continue;
+        }
+        let mut s = super::floor_boundary(text, run.start.saturating_sub(before));
+        let mut e = super::ceil_boundary(text, (run.end + after).min(text.len()));
+        // After the previous whitespace character (which may be multi-byte, e.g. U+00A0).
+        s = text[..s].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
+        e = text[e..].find(char::is_whitespace).map_or(text.len(), |i| e + i);
+        match windows.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => windows.push((s, e)),
+        }
     }
+    windows
+}
+
+fn addresses(text: &str, runs: &[Run], sink: &mut Sink) {
+    let windows = address_windows(text, runs, 60, 80);
     if let Some(re) = ADDRESS.as_ref() {
-        for m in re.find_iter(text) {
-            if street_match_ok(text, m.start(), m.end(), sink) {
-                sink.add(text, StreetAddress, m.start(), m.end(), 0.75);
+        for &(ws, we) in &windows {
+            for m in re.find_iter(&text[ws..we]) {
+                let (s, e) = (ws + m.start(), ws + m.end());
+                if street_match_ok(text, s, e, sink) {
+                    sink.add(text, StreetAddress, s, e, 0.75);
+                }
             }
         }
     }
     // "sent to 31 Alt Reinickendorf 63": after an address cue, a short stretch that starts like
     // an address and has a house number.
     let Some(cue) = ADDRESS_CUE.as_ref() else { return };
-    for m in cue.find_iter(text) {
-        let rest_end = super::ceil_boundary(text, (m.end() + 80).min(text.len()));
-        let rest = &text[m.end()..rest_end];
+    // A cue ends shortly before the house number (which is among the first tokens after it).
+    let windows = address_windows(text, runs, 70, 2);
+    let cue_matches: Vec<(usize, usize)> = windows.iter().flat_map(|&(ws, we)| cue.find_iter(&text[ws..we]).map(move |m| (ws + m.start(), ws + m.end()))).collect();
+    for (m_start, m_end) in cue_matches {
+        let rest_end = super::ceil_boundary(text, (m_end + 80).min(text.len()));
+        let rest = &text[m_end..rest_end];
         let stop = rest.find(['?', '!', ';', '$', '%']).unwrap_or(rest.len());
         let mut from = 0;
         let mut to = rest[..stop].find(". ").unwrap_or(stop);
@@ -491,7 +560,7 @@ fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
         let stretch = &rest[from..to.max(from)];
         let first_word = stretch.split_whitespace().next().unwrap_or("");
         // Addresses start with a number or a capitalised name (or everything is lower case).
-        let lowercase_text = !window(text, m.start(), m.end(), 100, 100).bytes().any(|b| b.is_ascii_uppercase());
+        let lowercase_text = !window(text, m_start, m_end, 100, 100).bytes().any(|b| b.is_ascii_uppercase());
         let starts_ok = first_word.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_uppercase() || (lowercase_text && c.is_alphabetic()))
             && !STREET_STOPWORDS.contains(&first_word.to_lowercase().as_str())
             && !stretch.split_whitespace().any(|w| MONTHS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphabetic())));
@@ -501,7 +570,7 @@ fn addresses(text: &str, sink: &mut Sink, has_digit: bool) {
             (1..=5).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit())
         });
         let has_word = stretch.split_whitespace().any(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic));
-        let start = m.end() + from;
+        let start = m_end + from;
         let end = start + stretch.trim_end_matches([' ', ',', '.', '\n', '\r']).len();
         if starts_ok && house_number && has_word && end > start && !sink.covered(start, end) {
             sink.add(text, StreetAddress, start, end, 0.6);
@@ -639,6 +708,15 @@ mod tests {
         assert!(has("NI number AB 12 34 56 C", NationalId, "AB 12 34 56 C"));
         assert!(has("passport number: X1234567", NationalId, "X1234567"));
         assert!(none_of("passport control was slow", NationalId));
+    }
+
+    #[test]
+    fn windows_align_on_multibyte_whitespace() {
+        // U+00A0 before the window start used to split a char.
+        let text = format!("{}\u{a0}Policy Direction\u{a0}\u{a0}Multiplier 0.75 and 12 Main Street {}", "x".repeat(150), "y".repeat(20));
+        let _ = found(&text);
+        let text = "\u{a0}\u{a0}\u{a0}12 Baker Street\u{a0}lives at 221 Baker Street";
+        assert!(!none_of(text, StreetAddress));
     }
 
     #[test]

@@ -170,12 +170,46 @@ struct Compiled {
 /// None if any pattern failed to compile (the unit test `every_rule_compiles` catches that):
 /// a typo disables the rules instead of panicking on the request path.
 static PREFIXED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
-    let regexes = RULES.iter().map(|r| Regex::new(r.pattern)).collect::<Result<Vec<_>, _>>().ok()?;
-    let set = RegexSet::new(RULES.iter().map(|r| r.pattern)).ok()?;
+    let patterns: Vec<String> = RULES.iter().map(|r| super::ascii_if_possible(r.pattern)).collect();
+    let regexes = patterns.iter().map(|p| Regex::new(p)).collect::<Result<Vec<_>, _>>().ok()?;
+    let set = RegexSet::new(&patterns).ok()?;
     Some(Compiled { set, regexes })
 });
 
+/// Every vendor pattern contains a run of at least 16 token characters with an upper-case
+/// letter or a digit; ordinary prose has none, so most prompts skip the big RegexSet.
+fn has_token_run(text: &[u8]) -> bool {
+    const TOKEN: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let b = i as u8;
+            t[i] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.' | b'~' | b'$' | b'|' | b':' | b'%');
+            i += 1;
+        }
+        t
+    };
+    let mut len = 0;
+    let mut strong = false;
+    for &b in text {
+        if TOKEN[b as usize] {
+            len += 1;
+            strong |= b.is_ascii_uppercase() || b.is_ascii_digit();
+            if len >= 16 && strong {
+                return true;
+            }
+        } else {
+            len = 0;
+            strong = false;
+        }
+    }
+    false
+}
+
 fn prefixed(text: &str, sink: &mut Sink) {
+    if !has_token_run(text.as_bytes()) {
+        return;
+    }
     let Some(compiled) = PREFIXED.as_ref() else { return };
     for i in compiled.set.matches(text).iter() {
         let rule = &RULES[i];
@@ -232,7 +266,7 @@ fn check(check: Check, token: &str, text: &str, end: usize) -> Option<Option<f32
 
 // ---- PEM ----------------------------------------------------------------------------------
 
-static PEM_MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"-----(BEGIN|END) ([A-Z0-9 ]{0,40}?)-----").ok());
+static PEM_MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| super::compile(r"-----(BEGIN|END) ([A-Z0-9 ]{0,40}?)-----"));
 
 fn pem_blocks(text: &str, sink: &mut Sink) {
     if memchr::memmem::find(text.as_bytes(), b"-----").is_none() {
@@ -301,7 +335,7 @@ fn public_pem_spans(text: &str) -> Vec<(usize, usize)> {
 static LOG_PREFIX: LazyLock<Option<Regex>> = LazyLock::new(|| {
     // Docker BuildKit (`#6 0.245 `) and ISO timestamps (`2026-04-26 12:36:01 `), which is how
     // keys printed by `cat key.pem` in a build or a script show up in pasted logs.
-    Regex::new(r"^(?:#\d+ \d+(?:\.\d+)? |\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? +)").ok()
+    super::compile(r"^(?:#\d+ \d+(?:\.\d+)? |\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? +)")
 });
 
 /// A line that is only base64 (after indentation and a log prefix) is a line of a PEM body when
@@ -377,7 +411,7 @@ fn classify_bare(token: &str) -> Option<(EntityType, f32)> {
 // ---- JWT ----------------------------------------------------------------------------------
 
 static JWT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").ok());
+    LazyLock::new(|| super::compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"));
 
 fn jwts(text: &str, sink: &mut Sink) {
     let Some(re) = JWT.as_ref() else { return };
@@ -399,7 +433,7 @@ fn jwts(text: &str, sink: &mut Sink) {
 // ---- passwords in URLs ----------------------------------------------------------------------
 
 static URL_CREDS: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\b[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\s/:'\x22<>]+):([^\s/@'\x22<>]+)@[A-Za-z0-9_.-]+").ok());
+    LazyLock::new(|| super::compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,20}://([[:graph:]--[/:'\x22<>]]+):([[:graph:]--[/@'\x22<>]]+)@[A-Za-z0-9_.-]+"));
 
 fn url_credentials(text: &str, sink: &mut Sink) {
     let Some(re) = URL_CREDS.as_ref() else { return };
@@ -425,7 +459,7 @@ fn url_password_ok(p: &str) -> bool {
 /// Where a credential word may start inside an identifier. Matching is done on the raw bytes
 /// (ASCII case-insensitive) and the identifier around each hit is then classified.
 static KEY_WORDS: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)p(?:a?s{0,2})w|pass|secret|token|credential|auth|key|bearer|api").ok());
+    LazyLock::new(|| super::compile(r"(?i)p(?:a?s{0,2})w|pass|secret|token|credential|auth|key|bearer|api"));
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum KeyClass {
@@ -465,7 +499,7 @@ fn segments(ident: &str) -> Vec<String> {
 
 fn classify_key(ident: &str) -> Option<KeyClass> {
     let lower = ident.to_ascii_lowercase();
-    static LONG_FORM: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"passwor|pa?s{1,2}w(?:o?r)?d|passphrase").ok());
+    static LONG_FORM: LazyLock<Option<Regex>> = LazyLock::new(|| super::compile(r"passwor|pa?s{1,2}w(?:o?r)?d|passphrase"));
     if LONG_FORM.as_ref().is_some_and(|re| re.is_match(&lower)) {
         return Some(KeyClass::Password);
     }
@@ -486,6 +520,9 @@ fn classify_key(ident: &str) -> Option<KeyClass> {
 }
 
 fn assignments(text: &str, sink: &mut Sink) {
+    if !super::mentions!(sink, ["pw", "pass", "psw", "pssw", "pasw", "secret", "token", "credential", "auth", "key", "bearer", "api"]) {
+        return;
+    }
     let Some(re) = KEY_WORDS.as_ref() else { return };
     let bytes = text.as_bytes();
     let mut last_ident_end = 0;
@@ -719,18 +756,20 @@ pub(super) fn password_ok(v: &str, quoted: bool) -> bool {
 // ---- command lines ----------------------------------------------------------------------------
 
 static COMMANDS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)ConvertTo-SecureString(?:\s+-(?:String|AsPlainText|Force))*\s+\\?[\x22']?([^\s\x22'\\]+)",
-        r#"|\bcurl\b[^\n]*?\s(?:-u|--user)\s*[\x22']?[^\s\x22':]+:([^\s\x22']+)"#,
-        r"|\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p([^\s\x22'-][^\s\x22']{2,})",
+    super::compile(concat!(
+        r"(?i)ConvertTo-SecureString(?:\s+-(?:String|AsPlainText|Force))*\s+\\?[\x22']?([[:graph:]--[\x22'\\]]+)",
+        r#"|\bcurl\b[^\n]*?\s(?:-u|--user)\s*[\x22']?[[:graph:]--[\x22':]]+:([[:graph:]--[\x22']]+)"#,
+        r"|\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p([[:graph:]--[\x22'-]][[:graph:]--[\x22']]{2,})",
         r"|\bauthorization\b[\x22']?\s*[:=]\s*[\x22']?(?:bearer|token|basic)\s+([A-Za-z0-9._~+/=-]{12,})",
     ))
-    .ok()
 });
 
 /// Passwords given as command arguments: PowerShell `ConvertTo-SecureString`, `curl -u
 /// user:pass`, `mysql -pSECRET`, and `Authorization: Bearer …` headers.
 fn special_commands(text: &str, sink: &mut Sink) {
+    if !super::mentions!(sink, ["convertto-securestring", "curl", "mysql", "mariadb", "authorization"]) {
+        return;
+    }
     let Some(re) = COMMANDS.as_ref() else { return };
     for caps in re.captures_iter(text) {
         for (group, bearer) in [(1, false), (2, false), (3, false), (4, true)] {
@@ -747,7 +786,7 @@ fn special_commands(text: &str, sink: &mut Sink) {
 // ---- XML elements ------------------------------------------------------------------------------
 
 static XML_CRED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)<((?:[a-z]+[_:-]?)?(?:password|passwd|pwd|secret|token|api_?key|access_?key|secret_?key|private_?key|client_?secret|credential)s?)\b[^>/]*>").ok()
+    super::compile(r"(?i)<((?:[a-z]+[_:-]?)?(?:password|passwd|pwd|secret|token|api_?key|access_?key|secret_?key|private_?key|client_?secret|credential)s?)\b[^>/]*>")
 });
 
 /// `<password>…</password>` and its kin. When the tag ends the line and the text stops there
@@ -788,7 +827,7 @@ fn xml_elements(text: &str, sink: &mut Sink) {
 // ---- JSON Web Keys -------------------------------------------------------------------------------
 
 static JWK_MEMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#""(d|p|q|dp|dq|qi|k)"\s*:\s*"([A-Za-z0-9_-]{16,})"|"kty"\s*:\s*"\[?(RSA|EC|oct|OKP)\]?""#).ok()
+    super::compile(r#""(d|p|q|dp|dq|qi|k)"\s*:\s*"([A-Za-z0-9_-]{16,})"|"kty"\s*:\s*"\[?(RSA|EC|oct|OKP)\]?""#)
 });
 
 /// JWK private members (`d`, `p`, `q`, `dp`, `dq`, `qi`, symmetric `k`). A `kty` whose object is

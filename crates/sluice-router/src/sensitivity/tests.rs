@@ -64,7 +64,7 @@ proptest! {
     }
 
     #[test]
-    fn structured_noise_never_panics(text in r"([A-Za-z0-9 @:=/+._\-'\x22\n<>{}()#ü€]|password|key|sk-|eyJ|-----BEGIN ){0,60}") {
+    fn structured_noise_never_panics(text in r"([A-Za-z0-9 @:=/+._\-'\x22\n<>{}()#ü€\u{a0}\u{2028}\u{3000}]|password|key|sk-|eyJ|-----BEGIN |Street|Apt\. |my name is |Mr\. |lives at ){0,80}") {
         let mut out = Vec::new();
         scan_text(&text, 1, &mut out);
         for f in &out {
@@ -72,3 +72,4 @@ proptest! {
         }
     }
 }
+
