@@ -24,6 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in &args {
         let text = std::fs::read_to_string(path)?;
         let mut tally: BTreeMap<&str, (usize, usize)> = BTreeMap::new(); // label → (rows, hits)
+        let mut public_secret = 0usize; // public rows flagged as secret (not merely pii)
         let mut miss_labels: BTreeMap<String, usize> = BTreeMap::new();
         let mut entity_recall: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         let (mut shown_miss, mut shown_fp) = (Vec::new(), Vec::new());
@@ -45,6 +46,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "secret_weak" => "secret_weak",
                 _ => "public",
             };
+            if key == "public" && class == DataClass::Secret {
+                public_secret += 1;
+            }
             let entry = tally.entry(key).or_default();
             entry.0 += 1;
             entry.1 += usize::from(hit);
@@ -83,6 +87,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (label, (rows, hits)) in &tally {
             let what = if *label == "public" { "flagged (FP)" } else { "recalled" };
             println!("  {label:<12} rows {rows:>6}  {what} {hits:>6}  = {:.2} %", 100.0 * *hits as f64 / (*rows).max(1) as f64);
+        }
+        if let Some((rows, _)) = tally.get("public") {
+            println!("  public rows flagged secret: {public_secret} = {:.2} %", 100.0 * public_secret as f64 / (*rows).max(1) as f64);
         }
         if !miss_labels.is_empty() {
             println!("  misses by label: {miss_labels:?}");

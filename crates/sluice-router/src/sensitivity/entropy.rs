@@ -82,10 +82,15 @@ pub fn has_degenerate_run(s: &[u8], min: usize) -> bool {
     false
 }
 
+/// Template syntax, masks or a word like "example" inside the value.
+pub fn has_placeholder_word(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// A value that is visibly not a real one: template syntax, masks, the word "example", runs.
 pub fn is_placeholder(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) || has_degenerate_run(s.as_bytes(), 6)
+    has_placeholder_word(s) || has_degenerate_run(s.as_bytes(), 6)
 }
 
 /// A token-shaped value that looks random enough to be a credential: long enough, several

@@ -250,7 +250,8 @@ fn check(check: Check, token: &str, text: &str, end: usize) -> Option<Option<f32
             let host = rest.first() == Some(&b'.') && rest.get(1).is_some_and(u8::is_ascii_alphabetic);
             (!host && shape_ok(token)).then_some(None)
         }
-        Check::Base64Blob => (token.len().is_multiple_of(4) && !entropy::is_placeholder(token)).then_some(None),
+        // Binary messages are full of zero bytes (`AAAA`), so only words count against them.
+        Check::Base64Blob => (token.len().is_multiple_of(4) && !entropy::has_placeholder_word(token)).then_some(None),
         Check::AtlassianPat => {
             let decoded = entropy::base64_decode(token)?;
             let ok = decoded.len() >= 14 && decoded[..12].iter().all(u8::is_ascii_digit) && decoded[12] == b':';
@@ -608,7 +609,8 @@ fn value_after(text: &str, pos: usize, class: KeyClass, cli_flag: bool) -> Optio
             j += 1;
         }
         let k = skip_ws(j);
-        if j > i && k < line_end && bytes[k] == b'=' && bytes.get(k + 1) != Some(&b'=') {
+        // `Type =` with a space: a base64 value's own `=` padding is not an assignment.
+        if j > i && k > j && k < line_end && bytes[k] == b'=' && bytes.get(k + 1) != Some(&b'=') {
             i = skip_ws(k + 1);
         }
     }
@@ -901,6 +903,7 @@ mod tests {
         assert!(has("glpat-8d5ri2n9g85LAnC9YW85.01.cgpAsnEmP", ProviderKey));
         assert!(has("xoxb-391809548274-4236212766789-i8EoyACELx2FYnSOkRPEpePN", ProviderKey));
         assert!(has("AGE-SECRET-KEY-1KZYHJJGJ5DEC3RXGPEUA97WG99HU4Z3Z9ZK69GHAFZWJ08SFVF0QZ3WFSS", PrivateKey));
+        assert!(has("Positive: TlRMTVNTUAADAAAAGAAYAFYAAAAYABgAbgAAAAAAAABIAAAADgAOAEgAAAAAAAAAVgAAAAAAAACGAAAARmFLZURhVGEAAAAPQwByAGUAZABTAHcAZQBlAHCgZQBy3wAAAAAAAAAAAAAAAAAAAAAph0MQmDQmCVaJEmhiOGSYIXNJMoc2KLo=", ProviderKey));
     }
 
     #[test]
@@ -998,6 +1001,11 @@ mod tests {
         assert!(!secret("#define password {0x48, 0x65, 0x6C, 0x6C, 0x30}"));
         assert!(!secret("const token = getToken(user);"));
         assert!(!secret("The key = \"value\" pairs are stored in a map."));
+    }
+
+    #[test]
+    fn base64_padding_is_not_a_type_annotation() {
+        assert!(has("Token-> DemoToken: Nxs094M3ed2s1Re0F4M3ed2GZ8M= <- for User : demo", HighEntropyToken));
     }
 
     #[test]
