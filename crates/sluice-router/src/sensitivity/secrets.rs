@@ -513,6 +513,11 @@ fn classify_key(ident: &str) -> Option<KeyClass> {
     if ident.bytes().all(|b| !b.is_ascii_lowercase()) && lower.ends_with("pass") {
         return Some(KeyClass::Password);
     }
+    // `apiVersion`, `api_url`, `keyName`: the key names something about an API or key, not a secret.
+    const DESCRIPTIVE: [&str; 14] = ["version", "url", "uri", "endpoint", "base", "host", "path", "name", "type", "docs", "group", "server", "id", "size"];
+    if segs.iter().any(|s| DESCRIPTIVE.contains(&s.as_str())) {
+        return None;
+    }
     let tokenish = segs.iter().any(|s| {
         matches!(s.as_str(), "token" | "tokens" | "key" | "apikey" | "api" | "auth" | "bearer" | "authkey" | "accesskey" | "privatekey" | "signature" | "sig")
             || (s.len() <= 12 && (s.ends_with("key") || s.ends_with("token")) && !matches!(s.as_str(), "monkey" | "turkey" | "hockey" | "jockey" | "whiskey" | "donkey" | "keykey"))
@@ -1000,6 +1005,7 @@ mod tests {
         assert!(!secret("fp_tokenized_value=\"b035d48j9X2dfjF0hb9sd8Guf5hWu2ia\""));
         assert!(!secret("#define password {0x48, 0x65, 0x6C, 0x6C, 0x30}"));
         assert!(!secret("const token = getToken(user);"));
+        assert!(!secret("apiVersion: bitnami.com/v1alpha1"));
         assert!(!secret("The key = \"value\" pairs are stored in a map."));
     }
 
