@@ -462,10 +462,10 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
             // A unit on its own ("Suite 179", "Apt. 326") — needs support around it.
             r"|(?i:\b(?:apt|suite|ste|apartment)\.?\s*#?\d{{1,5}}[a-z]?\b)",
             // Number, capitalised name(s), number ("5638 Aasa 43", "0104 Hafnarstraeti 5").
-            r"|\b\d{{1,6}}\s+\p{{Lu}}\p{{L}}+(?:[ \t]+\p{{L}}+){{0,2}}[ \t]+\d{{1,5}}\b",
+            r"|\b\d{{1,6}} \p{{Lu}}\p{{L}}+(?: \p{{L}}+){{0,2}} \d{{1,4}}\b",
             r"|(?i:\bcorner of\s+[^,?!\n]{{3,60}}?\s+and\s+\p{{L}}[^,.?!\n]{{2,40}})",
             // Two capitalised words and a house number ("Joaquin Suarez 2906").
-            r"|\b\p{{Lu}}\p{{Ll}}+[ \t]+\p{{Lu}}\p{{Ll}}+[ \t]+\d{{1,5}}\b",
+            r"|\b\p{{Lu}}\p{{Ll}}+ \p{{Lu}}\p{{Ll}}+ \d{{1,4}}\b",
             r"|\bUS[NS][SV]?\s+\p{{Lu}}\p{{L}}+\s*\n?\s*(?:APO|FPO|DPO)\b",
         ),
         st = street_types,
@@ -590,6 +590,17 @@ fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
     }
     // "Mount St. Helens", "St. Louis": St. before a capitalised word is Saint.
     let after = &text[end..];
+    // A number that is a score, a percentage or a quantity ("3-2", "15%", "2 months") is not a
+    // house number.
+    let quantity = after.starts_with(['%', '-', '.', ':']) && after[1..].starts_with(|c: char| c.is_ascii_digit())
+        || after.starts_with('%')
+        || {
+            let next = after.trim_start().split(|c: char| !c.is_alphabetic()).next().unwrap_or("").to_lowercase();
+            ["months", "month", "years", "year", "days", "day", "weeks", "week", "hours", "minutes", "percent", "times", "units", "points"].contains(&next.as_str())
+        };
+    if quantity {
+        return false;
+    }
     if (m.ends_with("St") || m.ends_with("St.")) && after.trim_start_matches('.').trim_start().starts_with(char::is_uppercase) && !after.starts_with('\n') {
         return false;
     }
