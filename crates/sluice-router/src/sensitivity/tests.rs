@@ -1,0 +1,75 @@
+//! End-to-end checks over `scan_text` / `scan` and the span invariants every detector must keep.
+
+use proptest::prelude::*;
+use sluice_domain::policy::DataClass;
+
+use super::*;
+use crate::entity::class_of;
+
+fn class(text: &str) -> DataClass {
+    class_of(&scan(&RequestView::from_prompt(text), None))
+}
+
+#[test]
+fn ordinary_prompts_are_public() {
+    for text in [
+        "Which of the following best describes the role of Thomas Jefferson in 1776?\nA. Author\nB. General\nAnswer:",
+        "Write a Python function that returns the 10th Fibonacci number; version 3.11.4 please.",
+        "The color #ff00aa and uuid 123e4567-e89b-12d3-a456-426614174000 are constants.",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.",
+        "git commit 9fceb02d0ae598e95dc970b74767f19372d61af8 fixed the build on 2024-03-01.",
+        "Solve 3x + 5 = 20 and compute 1234 * 5678 = 7006652.",
+        "Enter your password below and press the key to continue.",
+    ] {
+        assert_eq!(class(text), DataClass::Public, "{text}");
+    }
+}
+
+#[test]
+fn classes_follow_the_strongest_finding() {
+    assert_eq!(class("Email me at LarsWiik@jourrapide.com"), DataClass::Pii);
+    assert_eq!(class("card 4539 1488 0343 6467 and key sk-proj-qa25MV9c7Qu0EjDIEWdcT3BlbkFJ83uCF0K4yw7RzpY39bio"), DataClass::Secret);
+}
+
+#[test]
+fn org_terms_are_scanned_per_segment() {
+    let org = OrgTerms::compile(&sluice_domain::policy::ConfidentialTerms { keywords: vec!["Apollo".into()], patterns: vec![] }).unwrap();
+    let findings = scan(&RequestView::from_prompt("status of apollo?"), Some(&org));
+    assert_eq!(class_of(&findings), DataClass::Confidential);
+}
+
+#[test]
+fn findings_are_sorted_and_not_nested_within_the_same_type() {
+    let mut out = Vec::new();
+    scan_text("Dear Mr. John Smith, call +1-555-201-3344 or mail js@mailhost.org", 2, &mut out);
+    assert!(out.windows(2).all(|w| (w[0].start, w[0].end) <= (w[1].start, w[1].end) || w[0].start < w[1].start));
+    for a in &out {
+        assert_eq!(a.segment, 2);
+        assert!(!out.iter().any(|b| !std::ptr::eq(a, b) && a.entity == b.entity && b.start <= a.start && a.end <= b.end));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn scan_text_never_panics_and_spans_are_char_boundaries(text in any::<String>()) {
+        let mut out = Vec::new();
+        scan_text(&text, 0, &mut out);
+        for f in &out {
+            prop_assert!(f.start < f.end && f.end <= text.len());
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            prop_assert!(f.confidence > 0.0 && f.confidence <= 1.0);
+        }
+    }
+
+    #[test]
+    fn structured_noise_never_panics(text in r"([A-Za-z0-9 @:=/+._\-'\x22\n<>{}()#ü€\u{a0}\u{2028}\u{3000}]|password|key|sk-|eyJ|-----BEGIN |Street|Apt\. |my name is |Mr\. |lives at ){0,80}") {
+        let mut out = Vec::new();
+        scan_text(&text, 1, &mut out);
+        for f in &out {
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end) && f.start < f.end);
+        }
+    }
+}
+
