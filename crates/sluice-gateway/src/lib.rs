@@ -76,6 +76,7 @@ impl Gateway {
         let quota = source.connect()?;
         let port = listener.local_addr()?.port();
         tokens::warm_up();
+        sluice_router::warm_up();
         let _ = metrics_endpoint::handle();
         let recovered = recovery::recover(&config.outbox_dir, &db, &quota).await?;
         if recovered != recovery::Recovered::default() {

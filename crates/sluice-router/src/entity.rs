@@ -108,6 +108,25 @@ pub struct Finding {
     pub confidence: f32,
 }
 
+impl Finding {
+    /// The finding as callers see it (`sluice route classify`, `/v1/route/explain`): offsets in
+    /// characters of `segment_text` (the text it was found in), confidence to two decimals.
+    pub fn to_json(&self, segment_text: &str) -> serde_json::Value {
+        serde_json::json!({
+            "type": self.entity,
+            "segment": self.segment,
+            "start": char_offset(segment_text, self.start),
+            "end": char_offset(segment_text, self.end),
+            "confidence": (f64::from(self.confidence) * 100.0).round() / 100.0,
+        })
+    }
+}
+
+/// Character offset of a byte offset (callers and labelled data count characters).
+pub fn char_offset(text: &str, byte: usize) -> usize {
+    text.get(..byte).map_or_else(|| text.chars().count(), |prefix| prefix.chars().count())
+}
+
 /// The highest data class among findings (public when there are none).
 pub fn class_of(findings: &[Finding]) -> DataClass {
     findings.iter().map(|f| f.entity.data_class()).max().unwrap_or(DataClass::Public)

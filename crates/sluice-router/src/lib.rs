@@ -19,3 +19,11 @@ pub mod request;
 pub mod sensitivity;
 
 pub use sluice_domain::policy::{DataClass, TaskTier};
+
+/// Compiles every detector's patterns and loads the model now, so the first request does not
+/// pay for it (call once at start-up; later calls are cheap).
+pub fn warm_up() {
+    let sample = "Dear Ms. Rivera, card 4111 1111 1111 1111, key ghp_0000000000000000000000000000000000, \
+                  phone +1 415 555 0134, mail rivera@mail.acme.io. Prove that the sum is even.";
+    let _ = classify::classify(&request::RequestView::from_prompt(sample), None);
+}

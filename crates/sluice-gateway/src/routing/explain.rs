@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use sluice_domain::provider::ModelMode;
 use sluice_domain::virtual_key::Endpoint;
 use sluice_router::classify::route;
-use sluice_router::eval::char_offset;
 use sluice_router::policy::AUTO;
 use sluice_router::request::RequestView;
 
@@ -35,10 +34,7 @@ pub fn explain(state: &GatewayState, request_headers: &HeaderMap, body: &[u8]) -
     let entities: Vec<Value> = c
         .findings
         .iter()
-        .map(|f| {
-            let text = view.segments.get(f.segment).map_or("", |s| s.text.as_ref());
-            json!({"type": f.entity, "segment": f.segment, "start": char_offset(text, f.start), "end": char_offset(text, f.end), "confidence": f.confidence})
-        })
+        .map(|f| f.to_json(view.segments.get(f.segment).map_or("", |s| s.text.as_ref())))
         .collect();
     let mut answer = json!({
         "requested_model": request.model,

@@ -78,7 +78,7 @@ async fn auto_routes_by_class_and_tier_and_records_why() {
     assert_eq!((header(&res, "x-sluice-model"), header(&res, "x-sluice-task-tier")), ("ext-big", "complex"), "{}", header(&res, "x-sluice-route-reasons"));
 
     // Personal data: the external model of the pii.simple cell is dropped; the local one serves.
-    let res = gw.chat(&t.secret, chat_body("auto", "Please email jane.doe@example.com the signed contract.")).await;
+    let res = gw.chat(&t.secret, chat_body("auto", "Contact John at john.miller@acme-mail.com")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!((header(&res, "x-sluice-model"), header(&res, "x-sluice-data-class")), (MODEL, "pii"));
     let reasons = header(&res, "x-sluice-route-reasons").to_owned();
@@ -97,7 +97,7 @@ async fn auto_routes_by_class_and_tier_and_records_why() {
     assert_eq!(pii.routed_model.as_deref(), Some(MODEL));
     assert_eq!(pii.data_terms.as_ref().unwrap()["trust_tier"], "local");
     let reasons = pii.decision_reasons.to_string();
-    assert!(reasons.contains("\"entity\":\"email\"") && !reasons.contains("jane.doe"), "reasons carry types, never values: {reasons}");
+    assert!(reasons.contains("\"entity\":\"email\"") && !reasons.contains("john.miller"), "reasons carry types, never values: {reasons}");
     assert!(rows.iter().all(|r| r.prompt.is_none()));
 }
 
@@ -163,14 +163,14 @@ async fn redaction_masks_entities_before_an_external_model() {
         "matrix": {"public": {"simple": ["ext-small"]}, "pii": {"simple": ["ext-small"]}}
     });
     let Setup { gw, t, .. } = setup(policy).await;
-    let res = gw.chat(&t.secret, chat_body("auto", "Write to jane.doe@example.com about it")).await;
+    let res = gw.chat(&t.secret, chat_body("auto", "Write to maria.gonzalez@acme-mail.com about it")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!((header(&res, "x-sluice-model"), header(&res, "x-sluice-redacted")), ("ext-small", "true"));
     let body: Value = res.json().await.unwrap();
     let answer = body["choices"][0]["message"]["content"].as_str().unwrap();
-    assert!(answer.contains("[EMAIL]") && !answer.contains("jane.doe"), "the external model saw: {answer}");
+    assert!(answer.contains("[EMAIL]") && !answer.contains("maria.gonzalez"), "the external model saw: {answer}");
     // A card number is not in the mask list: nothing may take it.
-    let res = gw.chat(&t.secret, chat_body("auto", "Charge 4111 1111 1111 1111 and mail jane.doe@example.com")).await;
+    let res = gw.chat(&t.secret, chat_body("auto", "Charge 4111 1111 1111 1111 and mail maria.gonzalez@acme-mail.com")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
@@ -178,7 +178,7 @@ async fn redaction_masks_entities_before_an_external_model() {
 async fn explain_decides_without_calling_a_provider_and_models_lists_auto() {
     let Setup { gw, t, mock } = setup(standard_policy()).await;
     let url = format!("{}/v1/route/explain", gw.base);
-    let body = chat_body("auto", "Call me on +1 (415) 555-0134 or at jane.doe@example.com");
+    let body = chat_body("auto", "Call me on +1 (415) 555-0134 or at maria.gonzalez@acme-mail.com");
     let res = gw.client.post(&url).bearer_auth(&t.secret).json(&body).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let d: Value = res.json().await.unwrap();
@@ -205,14 +205,15 @@ async fn explain_decides_without_calling_a_provider_and_models_lists_auto() {
 
 #[tokio::test]
 async fn embeddings_of_personal_data_stay_off_external_models() {
-    let Setup { gw, t, .. } = setup(standard_policy()).await;
+    let Setup { gw, t, mock: _mock } = setup(standard_policy()).await;
     let url = format!("{}/v1/embeddings", gw.base);
-    let input = json!(["public text", "jane.doe@example.com lives at 42 Elm Street"]);
+    let input = json!(["public text", "maria.gonzalez@acme-mail.com lives at 42 Elm Street"]);
     let res = gw.client.post(&url).bearer_auth(&t.secret).json(&json!({"model": "ext-embed", "input": input})).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = gw.client.post(&url).bearer_auth(&t.secret).json(&json!({"model": "mock-embed", "input": input})).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(header(&res, "x-sluice-data-class"), "pii");
+    let class = header(&res, "x-sluice-data-class").to_owned();
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    assert_eq!(class, "pii");
     let res = gw.client.post(&url).bearer_auth(&t.secret).json(&json!({"model": "ext-embed", "input": "public text"})).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use sluice_domain::policy::{DataClass, TaskTier};
 
-use crate::entity::Finding;
+use crate::entity::{Finding, char_offset};
 pub use report::{FileReport, Rate};
 
 /// One labelled row.
@@ -176,11 +176,6 @@ fn bump(map: &mut BTreeMap<String, (usize, usize)>, key: &str, hit: bool) {
     let entry = map.entry(key.to_owned()).or_default();
     entry.0 += 1;
     entry.1 += usize::from(hit);
-}
-
-/// Character offset of a byte offset (the labelled data counts characters).
-pub fn char_offset(text: &str, byte: usize) -> usize {
-    text.get(..byte).map_or_else(|| text.chars().count(), |prefix| prefix.chars().count())
 }
 
 fn percentile_us(sorted_ns: &[u64], q: f64) -> f64 {

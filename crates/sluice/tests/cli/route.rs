@@ -27,7 +27,7 @@ fn classify_answers_every_line_with_class_tier_entities_and_model() {
     let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n-----END RSA PRIVATE KEY-----";
     let inputs = [
         json!({"id": "plain", "prompt": "What is the capital of France?"}),
-        json!({"id": "mail", "prompt": "Write to jane.doe@example.com about the invoice."}),
+        json!({"id": "mail", "prompt": "Write to maria.gonzalez@acme-mail.com about the invoice."}),
         json!({"id": "key", "prompt": format!("Why does this fail?\n{pem}")}),
         json!({"id": "req", "request": {"model": "auto", "messages": [
             {"role": "system", "content": "You are a helpful assistant."},
@@ -50,7 +50,7 @@ fn classify_answers_every_line_with_class_tier_entities_and_model() {
     assert_eq!((mail["data_class"].as_str(), mail["model"].as_str()), (Some("pii"), Some("local-llm")));
     let email = mail["entities"].as_array().unwrap().iter().find(|e| e["type"] == "email").expect("an email entity");
     // Character offsets into the prompt.
-    assert_eq!((email["start"].as_u64(), email["end"].as_u64()), (Some(9), Some(29)));
+    assert_eq!((email["start"].as_u64(), email["end"].as_u64()), (Some(9), Some(37)));
     assert!(mail["reasons"].as_array().unwrap().iter().any(|r| r["kind"] == "detected" && r["entity"] == "email"));
 
     assert_eq!(by_id("key")["data_class"], "secret");
@@ -88,9 +88,9 @@ fn eval_scores_labelled_files() {
     let path = dir.path().join("labelled.jsonl");
     let rows = [
         json!({"id": "s1", "prompt": "Classify the sentiment of: I loved it.", "complexity": "simple", "sensitivity": null, "label": "x", "meta": {"weak_correct": true, "strong_correct": true}}),
-        json!({"id": "p1", "prompt": "Contact John at john@example.org", "complexity": null, "sensitivity": "pii", "label": ["EMAIL_ADDRESS"],
-               "meta": {"spans": [{"type": "EMAIL_ADDRESS", "start": 16, "end": 32}]}}),
-        json!({"id": "k1", "prompt": "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "complexity": null, "sensitivity": "secret", "label": "AWS Secret", "meta": {}}),
+        json!({"id": "p1", "prompt": "Contact John at john.miller@acme-mail.com", "complexity": null, "sensitivity": "pii", "label": ["EMAIL_ADDRESS"],
+               "meta": {"spans": [{"type": "EMAIL_ADDRESS", "start": 16, "end": 41}]}}),
+        json!({"id": "k1", "prompt": "aws_secret_access_key = q8Hc2Lw9Rz4Tn7Vb1Xk5Jm3Pd6Fs0Gy2Uh8Ae4Ki", "complexity": null, "sensitivity": "secret", "label": "AWS Secret", "meta": {}}),
     ];
     std::fs::write(&path, rows.iter().map(Value::to_string).collect::<Vec<_>>().join("\n")).unwrap();
     let out = sluice(&["route", "eval", "--json", path.to_str().unwrap()]).output().unwrap();

