@@ -72,7 +72,8 @@ fn trust_violations(effective: &PolicyDocument, own: &PolicyDocument, tiers: &Ha
             for (i, model) in pool.iter().enumerate() {
                 let Some(tier) = tiers.get(model) else { continue };
                 let allowed = effective.allowed_classes(*tier);
-                if !allowed.contains(class) && !(redacting && allowed.contains(&sluice_domain::policy::DataClass::Public)) {
+                let masked_ok = redacting && allowed.contains(&sluice_domain::policy::DataClass::Public);
+                if !allowed.contains(class) && !masked_ok {
                     out.push(Violation {
                         path: format!("matrix.{class}.{task}[{i}]"),
                         message: format!("model {model} is served by a provider of trust tier {tier}, which may not receive {class} data"),
