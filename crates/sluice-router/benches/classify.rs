@@ -1,11 +1,21 @@
-//! Sensitivity scan cost on the request path: a 1 KB English prompt without entities, a 1 KB
-//! prompt with an e-mail, a phone, a card and an API key, and a 10 KB code file.
+//! The router's cost on the request path.
+//!
+//! - `sensitivity_scan`: a 1 KB English prompt without entities, a 1 KB prompt with an e-mail,
+//!   a phone, a card and an API key, and a 10 KB code file;
+//! - `route`: the whole decision (request view, sensitivity, complexity, policy) for the two
+//!   1 KB prompts, plus its latency distribution: the target is p99 ≤ 50 µs for 1 KB, and
+//!   criterion reports means, so `route` also times 20,000 single calls and prints p50/p99/p99.9.
 //!
 //! cargo bench -p sluice-router --bench classify
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sluice_domain::provider::TrustTier;
+use sluice_router::classify::route;
+use sluice_router::policy::RoutePolicy;
 use sluice_router::request::RequestView;
 use sluice_router::sensitivity;
 
@@ -86,5 +96,45 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn policy() -> (RoutePolicy, BTreeMap<String, TrustTier>) {
+    let doc = serde_json::json!({
+        "default_model": "big",
+        "matrix": {"public": {"simple": ["small"], "complex": ["big"]}, "pii": {"simple": ["local"]}, "secret": {"simple": ["local"]}}
+    });
+    let policy = RoutePolicy::compile(serde_json::from_value(doc).unwrap_or_default()).unwrap_or_else(|_| RoutePolicy::empty());
+    let catalog = [("small", TrustTier::External), ("big", TrustTier::External), ("local", TrustTier::Local)].into_iter().map(|(m, t)| (m.to_owned(), t)).collect();
+    (policy, catalog)
+}
+
+/// Single-call latency quantiles over many calls (criterion only gives central estimates).
+fn quantiles(name: &str, f: impl Fn()) {
+    const CALLS: usize = 20_000;
+    let mut ns: Vec<u128> = Vec::with_capacity(CALLS);
+    for _ in 0..CALLS {
+        let started = Instant::now();
+        f();
+        ns.push(started.elapsed().as_nanos());
+    }
+    ns.sort_unstable();
+    let q = |p: f64| ns[((CALLS as f64 * p) as usize).min(CALLS - 1)] as f64 / 1000.0;
+    println!("{name}: p50 {:.1} µs, p99 {:.1} µs, p99.9 {:.1} µs over {CALLS} calls", q(0.50), q(0.99), q(0.999));
+}
+
+fn route_bench(c: &mut Criterion) {
+    sluice_router::warm_up();
+    let entities = with_entities();
+    let (policy, catalog) = policy();
+    let mut group = c.benchmark_group("route");
+    for (name, text) in [("english_1kb_no_entities", ENGLISH), ("mixed_1kb_email_phone_card_key", entities.as_str())] {
+        let run = || {
+            let view = RequestView::from_prompt(black_box(text));
+            black_box(route(&view, &policy, &catalog, "auto", None));
+        };
+        quantiles(&format!("route/{name}"), run);
+        group.bench_function(name, |b| b.iter(run));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, route_bench);
 criterion_main!(benches);

@@ -70,7 +70,7 @@ async fn up_with_database_url_bootstraps_once() {
     // The request's ledger row was flushed before exit.
     let db = sluice_store::Db::connect(&url, 1).await.unwrap();
     let rows: i64 = sqlx_count(&db).await;
-    assert_eq!(rows, 1, "one ledger row for the one gateway request");
+    assert_eq!(rows, 2, "one ledger row for each of the two gateway requests");
 
     // The second start keeps the data and prints no new credentials.
     let mut again = start();
