@@ -39,7 +39,7 @@ pub fn explain(state: &GatewayState, request_headers: &HeaderMap, body: &[u8]) -
     let mut answer = json!({
         "requested_model": request.model,
         "data_class": c.data_class,
-        "complexity_score": c.complexity.score,
+        "complexity_score": (c.complexity.score * 1e4).round() / 1e4,
         "complexity_signals": c.complexity.signals,
         "entities": entities,
         "budget_used_percent": budget,
