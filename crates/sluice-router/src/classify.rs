@@ -14,6 +14,13 @@ pub struct Classification {
     pub complexity: Assessment,
 }
 
+impl Classification {
+    /// The findings as callers see them (see [`Finding::to_json`]), for the request they came from.
+    pub fn entities_json(&self, view: &RequestView) -> Vec<serde_json::Value> {
+        self.findings.iter().map(|f| f.to_json(view.segments.get(f.segment).map_or("", |s| s.text.as_ref()))).collect()
+    }
+}
+
 /// Sensitivity over every segment (with the org's own terms when given) and complexity.
 pub fn classify(view: &RequestView, org_terms: Option<&OrgTerms>) -> Classification {
     let findings = sensitivity::scan(view, org_terms);

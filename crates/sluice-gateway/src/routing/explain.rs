@@ -31,11 +31,7 @@ pub fn explain(state: &GatewayState, request_headers: &HeaderMap, body: &[u8]) -
     let catalog = KeyCatalog { snapshot: &snapshot, key: &key, mode: ModelMode::Chat };
     let routed = route(&view, policy, &catalog, &request.model, budget);
     let c = &routed.classification;
-    let entities: Vec<Value> = c
-        .findings
-        .iter()
-        .map(|f| f.to_json(view.segments.get(f.segment).map_or("", |s| s.text.as_ref())))
-        .collect();
+    let entities = c.entities_json(&view);
     let mut answer = json!({
         "requested_model": request.model,
         "data_class": c.data_class,

@@ -71,11 +71,7 @@ fn answer(input: &Input, loaded: &LoadedPolicy) -> Result<Value, String> {
     };
     let routed = route_auto(&view, loaded);
     let c = &routed.classification;
-    let entities: Vec<Value> = c
-        .findings
-        .iter()
-        .map(|f| f.to_json(view.segments.get(f.segment).map_or("", |s| s.text.as_ref())))
-        .collect();
+    let entities = c.entities_json(&view);
     let tier = c.complexity.tier(loaded.policy.threshold());
     let mut out = json!({
         "id": input.id,
