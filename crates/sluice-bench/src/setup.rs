@@ -57,7 +57,7 @@ pub async fn run(args: SetupArgs) -> anyhow::Result<()> {
         cache_write_nano_per_mtok: None,
     };
     models::insert_price(&mut tx, &price).await?;
-    let org = orgs::NewOrg { id: Uuid::now_v7(), name: "Bench", slug: "bench", time_zone: "UTC", quota_failure_mode: "deny" };
+    let org = orgs::NewOrg { id: Uuid::now_v7(), name: "Bench", slug: "bench", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false };
     let org = orgs::insert(&mut tx, &org).await?.id;
     let team = teams::insert(&mut tx, Uuid::now_v7(), org, "load", "load").await?.id;
     let secret = VirtualKeySecret::generate().map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -12,6 +12,7 @@ pub struct OrgRow {
     pub slug: String,
     pub time_zone: String,
     pub quota_failure_mode: String,
+    pub prompt_logging: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -22,18 +23,21 @@ pub struct NewOrg<'a> {
     pub slug: &'a str,
     pub time_zone: &'a str,
     pub quota_failure_mode: &'a str,
+    pub prompt_logging: bool,
 }
 
 pub async fn insert(conn: &mut Conn, org: &NewOrg<'_>) -> Result<OrgRow, StoreError> {
     let row = sqlx::query_as!(
         OrgRow,
-        r#"insert into organizations (id, name, slug, time_zone, quota_failure_mode) values ($1, $2, $3, $4, $5::text::quota_failure_mode)
-           returning id, name, slug, time_zone, quota_failure_mode::text as "quota_failure_mode!", created_at, updated_at"#,
+        r#"insert into organizations (id, name, slug, time_zone, quota_failure_mode, prompt_logging)
+           values ($1, $2, $3, $4, $5::text::quota_failure_mode, $6)
+           returning id, name, slug, time_zone, quota_failure_mode::text as "quota_failure_mode!", prompt_logging, created_at, updated_at"#,
         org.id,
         org.name,
         org.slug,
         org.time_zone,
-        org.quota_failure_mode
+        org.quota_failure_mode,
+        org.prompt_logging
     )
     .fetch_one(conn)
     .await?;
@@ -44,7 +48,7 @@ pub async fn insert(conn: &mut Conn, org: &NewOrg<'_>) -> Result<OrgRow, StoreEr
 pub async fn get(conn: &mut Conn, id: Uuid) -> Result<Option<OrgRow>, StoreError> {
     let row = sqlx::query_as!(
         OrgRow,
-        r#"select id, name, slug, time_zone, quota_failure_mode::text as "quota_failure_mode!", created_at, updated_at
+        r#"select id, name, slug, time_zone, quota_failure_mode::text as "quota_failure_mode!", prompt_logging, created_at, updated_at
            from organizations where id = $1 and archived_at is null"#,
         id
     )
@@ -58,7 +62,7 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> Result<Option<OrgRow>, StoreError
 pub async fn list(conn: &mut Conn, member: Option<Uuid>, name_contains: Option<&str>, page: Page) -> Result<Vec<OrgRow>, StoreError> {
     let rows = sqlx::query_as!(
         OrgRow,
-        r#"select o.id, o.name, o.slug, o.time_zone, o.quota_failure_mode::text as "quota_failure_mode!", o.created_at, o.updated_at
+        r#"select o.id, o.name, o.slug, o.time_zone, o.quota_failure_mode::text as "quota_failure_mode!", o.prompt_logging, o.created_at, o.updated_at
            from organizations o
            where o.archived_at is null
              and ($1::uuid is null or o.id > $1)
@@ -83,6 +87,7 @@ pub struct OrgPatch<'a> {
     pub name: Option<&'a str>,
     pub time_zone: Option<&'a str>,
     pub quota_failure_mode: Option<&'a str>,
+    pub prompt_logging: Option<bool>,
 }
 
 pub async fn update(conn: &mut Conn, id: Uuid, patch: &OrgPatch<'_>) -> Result<Option<OrgRow>, StoreError> {
@@ -90,13 +95,15 @@ pub async fn update(conn: &mut Conn, id: Uuid, patch: &OrgPatch<'_>) -> Result<O
         OrgRow,
         r#"update organizations
            set name = coalesce($2, name), time_zone = coalesce($3, time_zone),
-               quota_failure_mode = coalesce($4::text::quota_failure_mode, quota_failure_mode), updated_at = now()
+               quota_failure_mode = coalesce($4::text::quota_failure_mode, quota_failure_mode),
+               prompt_logging = coalesce($5, prompt_logging), updated_at = now()
            where id = $1 and archived_at is null
-           returning id, name, slug, time_zone, quota_failure_mode::text as "quota_failure_mode!", created_at, updated_at"#,
+           returning id, name, slug, time_zone, quota_failure_mode::text as "quota_failure_mode!", prompt_logging, created_at, updated_at"#,
         id,
         patch.name,
         patch.time_zone,
-        patch.quota_failure_mode
+        patch.quota_failure_mode,
+        patch.prompt_logging
     )
     .fetch_optional(conn)
     .await?;

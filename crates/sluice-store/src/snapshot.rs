@@ -43,12 +43,13 @@ pub struct OrgRow {
     pub id: Uuid,
     pub time_zone: String,
     pub quota_failure_mode: String,
+    pub prompt_logging: bool,
 }
 
 pub async fn orgs(conn: &mut Conn) -> Result<Vec<OrgRow>, StoreError> {
     let rows = sqlx::query_as!(
         OrgRow,
-        r#"select id, time_zone, quota_failure_mode::text as "quota_failure_mode!" from organizations where archived_at is null"#
+        r#"select id, time_zone, quota_failure_mode::text as "quota_failure_mode!", prompt_logging from organizations where archived_at is null"#
     )
     .fetch_all(conn)
     .await?;

@@ -28,7 +28,7 @@ pub async fn first_start(db: &Db) -> anyhow::Result<Option<Bootstrapped>> {
         &users::NewUser { id: Uuid::now_v7(), email: ADMIN_EMAIL, display_name: "Sluice admin", password_hash: Some(&hash), is_platform_admin: true },
     )
     .await?;
-    let org = orgs::insert(&mut tx, &orgs::NewOrg { id: Uuid::now_v7(), name: "Demo", slug: "demo", time_zone: "UTC", quota_failure_mode: "deny" }).await?;
+    let org = orgs::insert(&mut tx, &orgs::NewOrg { id: Uuid::now_v7(), name: "Demo", slug: "demo", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false }).await?;
     memberships::add_org_member(&mut tx, org.id, admin.id, "owner").await?;
     let team = teams::insert(&mut tx, Uuid::now_v7(), org.id, "Default", "default").await?;
     // Both demo models run inside Sluice (trust tier local), so every data class may use them;

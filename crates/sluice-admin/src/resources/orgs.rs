@@ -27,6 +27,8 @@ pub struct Org {
     pub time_zone: String,
     /// What gateways do for this org when the shared quota store (Redis) is unreachable.
     pub quota_failure_mode: QuotaFailureMode,
+    /// Whether the ledger keeps each request's prompt (as sent upstream, after redaction).
+    pub prompt_logging: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -40,6 +42,7 @@ impl TryFrom<OrgRow> for Org {
             slug: r.slug,
             time_zone: r.time_zone,
             quota_failure_mode: stored(&r.quota_failure_mode)?,
+            prompt_logging: r.prompt_logging,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -56,6 +59,8 @@ pub struct CreateOrg {
     pub time_zone: Option<String>,
     /// Defaults to `deny`.
     pub quota_failure_mode: Option<QuotaFailureMode>,
+    /// Keep each request's prompt in the ledger. Defaults to false: no prompt text is stored.
+    pub prompt_logging: Option<bool>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -70,6 +75,10 @@ pub struct UpdateOrg {
     #[serde(default)]
     #[schema(value_type = Option<QuotaFailureMode>)]
     pub quota_failure_mode: Patch<QuotaFailureMode>,
+    /// Turning prompt logging on or off is recorded in the audit log.
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub prompt_logging: Patch<bool>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -100,9 +109,11 @@ pub async fn create_org(state: web::Data<AppState>, principal: Principal, body: 
     };
     let mut tx = state.db.begin().await?;
     let mode = input.quota_failure_mode.unwrap_or_default();
-    let new = orgs::NewOrg { id: Uuid::now_v7(), name: &name, slug: slug.as_str(), time_zone: zone.name(), quota_failure_mode: mode.as_str() };
+    let prompt_logging = input.prompt_logging.unwrap_or(false);
+    let new = orgs::NewOrg { id: Uuid::now_v7(), name: &name, slug: slug.as_str(), time_zone: zone.name(), quota_failure_mode: mode.as_str(), prompt_logging };
     let org = orgs::insert(&mut tx, &new).await?;
-    audit::record(&mut tx, &principal, Some(org.id), "org.create", ("org", org.id), json!({"name": org.name, "slug": org.slug, "quota_failure_mode": mode})).await?;
+    let details = json!({"name": org.name, "slug": org.slug, "quota_failure_mode": mode, "prompt_logging": prompt_logging});
+    audit::record(&mut tx, &principal, Some(org.id), "org.create", ("org", org.id), details).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Created().json(Org::try_from(org)?))
 }
@@ -128,7 +139,7 @@ pub async fn get_org(state: web::Data<AppState>, principal: Principal, path: web
     Ok(HttpResponse::Ok().json(Org::try_from(org)?))
 }
 
-/// Rename an organization or change its time zone (org admins).
+/// Rename an organization, change its time zone, quota failure mode or prompt logging (org admins).
 #[utoipa::path(tag = "orgs", request_body = UpdateOrg, security(("bearer" = [])), responses(
     (status = 200, body = Org), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[patch("/orgs/{org_id}")]
@@ -138,12 +149,13 @@ pub async fn update_org(state: web::Data<AppState>, principal: Principal, path: 
     let name = input.name.required("name")?.map(|n| display_name(&n).map_err(|e| ApiError::field("name", e.0))).transpose()?;
     let zone = input.time_zone.required("time_zone")?.map(|z| z.parse::<OrgTimeZone>().map_err(|e| ApiError::field("time_zone", e.0))).transpose()?;
     let mode = input.quota_failure_mode.required("quota_failure_mode")?;
+    let prompt_logging = input.prompt_logging.required("prompt_logging")?;
     let mut tx = state.db.begin().await?;
     let access = org_access(&mut tx, &principal, org_id).await?;
     require(access.can_manage_org(), "changing the organization needs the org admin role")?;
-    let patch = OrgPatch { name: name.as_deref(), time_zone: zone.map(|z| z.name()), quota_failure_mode: mode.map(QuotaFailureMode::as_str) };
+    let patch = OrgPatch { name: name.as_deref(), time_zone: zone.map(|z| z.name()), quota_failure_mode: mode.map(QuotaFailureMode::as_str), prompt_logging };
     let org = orgs::update(&mut tx, org_id, &patch).await?.ok_or(ApiError::NotFound)?;
-    let details = json!({"name": name, "time_zone": patch.time_zone, "quota_failure_mode": mode});
+    let details = json!({"name": name, "time_zone": patch.time_zone, "quota_failure_mode": mode, "prompt_logging": prompt_logging});
     audit::record(&mut tx, &principal, Some(org_id), "org.update", ("org", org_id), details).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(Org::try_from(org)?))

@@ -54,3 +54,22 @@ async fn org_members_only_see_their_orgs_and_cannot_create_orgs() {
     assert_eq!(app.get(&format!("/api/v1/orgs/{globex}"), &ana).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.post("/api/v1/orgs", &ana, json!({"name": "Mine"})).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn prompt_logging_is_off_by_default_and_turning_it_on_is_audited_and_admin_only() {
+    let app = spawn_app().await;
+    let admin = app.platform_admin().await;
+    let org = app.create_org(&admin, "Acme").await;
+    let path = format!("/api/v1/orgs/{org}");
+    assert_eq!(app.get_ok(&path, &admin).await["prompt_logging"], false);
+    let viewer = app.org_member(&admin, org, "vic@acme.test", "viewer").await;
+    assert_eq!(app.patch(&path, &viewer, json!({"prompt_logging": true})).await.status(), StatusCode::FORBIDDEN);
+    let owner = app.org_member(&admin, org, "olga@acme.test", "admin").await;
+    let updated = expect_status(app.patch(&path, &owner, json!({"prompt_logging": true})).await, StatusCode::OK).await;
+    assert_eq!(updated["prompt_logging"], true);
+    let entries = app.audit_entries(org).await;
+    let (_, _, details) = entries.iter().rev().find(|(action, _, _)| action == "org.update").expect("audited");
+    assert_eq!(details["prompt_logging"], true);
+    let res = expect_status(app.patch(&path, &owner, json!({"prompt_logging": "yes"})).await, StatusCode::BAD_REQUEST).await;
+    assert!(res["error"]["message"].as_str().unwrap().contains("prompt_logging"), "{res}");
+}

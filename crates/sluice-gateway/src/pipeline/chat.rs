@@ -13,7 +13,7 @@ use sluice_router::policy::AUTO;
 
 use super::admission::{self, TokenAsk};
 use super::guard::{End, ReservationGuard};
-use super::ledger_row::{RowStart, row_template};
+use super::ledger_row::{RowStart, logged_prompt, row_template};
 use super::{RequestMeta, admit, fresh_snapshot, resolve_model, stream};
 use crate::api::errors::GatewayError;
 use crate::api::headers;
@@ -102,7 +102,16 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
     let ask = |m: &ModelEntry| TokenAsk { prompt: request.prompt_tokens, max_output_per_choice: per_choice(m), explicit_max: request.max_tokens.is_some(), choices: request.n };
     let admission = admission::build_for_pool(&snapshot, &state.config, &key, &mut pool, ask, meta.request_id, meta.occurred_at)?;
     let counterfactual = routing.decision.counterfactual_model.as_deref().and_then(|m| snapshot.model(m)).cloned();
+    let log_prompts = snapshot.logs_prompts(key.org_id);
     drop(snapshot);
+    // What a pool entry is sent: the masked copy where its policy cell says so.
+    let body_for = |model: &Arc<ModelEntry>| {
+        let redact = routing.pool.iter().find(|t| Arc::ptr_eq(&t.model, model)).is_some_and(|t| t.redact);
+        match (&redacted, redact) {
+            (Some(masked), true) => masked.clone(),
+            _ => request.body.clone(),
+        }
+    };
     let grant = admit(state, &admission).await?;
 
     let endpoint_name = match request.dialect {
@@ -119,6 +128,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
         reserved_nano: grant.reservation.reserved.nanos(),
         routing: &routing,
         with_complexity: true,
+        prompt: log_prompts.then(|| logged_prompt(&body_for(&pool[0]))),
     });
     let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, pool[0].clone(), state.config.unpriced_ceiling, meta.started);
     guard.set_counterfactual(counterfactual);
@@ -130,11 +140,10 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
     let mut attempt = 0;
     let (model, outcome) = loop {
         let model = pool[attempt].clone();
-        let redact = routing.pool.iter().find(|t| Arc::ptr_eq(&t.model, &model)).is_some_and(|t| t.redact);
-        let body = match (&redacted, redact) {
-            (Some(masked), true) => masked.clone(),
-            _ => request.body.clone(),
-        };
+        let body = body_for(&model);
+        if log_prompts && attempt > 0 {
+            guard.set_prompt(logged_prompt(&body));
+        }
         let mut call_request = request.with_body(body);
         call_request.set_max_tokens(granted_per_choice.min(per_choice(&model)));
         let native = Dialect::native_to(model.provider.kind);

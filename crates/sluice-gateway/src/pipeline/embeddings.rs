@@ -9,7 +9,7 @@ use sluice_domain::virtual_key::Endpoint;
 
 use super::admission::{self, TokenAsk};
 use super::chat::{upstream_code, upstream_error};
-use super::ledger_row::{RowStart, row_template};
+use super::ledger_row::{RowStart, logged_prompt, row_template};
 use super::guard::{End, ReservationGuard};
 use super::{RequestMeta, admit, fresh_snapshot, resolve_model};
 use crate::api::errors::GatewayError;
@@ -33,6 +33,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
     let prompt: u32 = request.inputs.iter().map(|t| tokens::count_text(t)).fold(0u32, u32::saturating_add);
     let ask = TokenAsk { prompt, max_output_per_choice: 0, explicit_max: true, choices: 1 };
     let admission = admission::build(&snapshot, &state.config, &key, &model, ask, meta.request_id, meta.occurred_at)?;
+    let log_prompts = snapshot.logs_prompts(key.org_id);
     drop(snapshot);
     let grant = admit(state, &admission).await?;
     let row = row_template(RowStart {
@@ -45,6 +46,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
         reserved_nano: grant.reservation.reserved.nanos(),
         routing: &routing,
         with_complexity: false,
+        prompt: log_prompts.then(|| logged_prompt(&upstream_body)),
     });
     let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), state.config.unpriced_ceiling, meta.started);
     let upstream_started = Instant::now();

@@ -67,6 +67,14 @@ impl ReservationGuard {
         }
     }
 
+    /// Prompt logging: the body the serving model was sent (it differs after a failover
+    /// between a model that needs masking and one that does not).
+    pub fn set_prompt(&mut self, prompt: String) {
+        if let Some(s) = self.settlement.as_mut() {
+            s.row.prompt = Some(prompt);
+        }
+    }
+
     pub fn reservation(&self) -> Option<&Reservation> {
         self.settlement.as_ref().map(|s| &s.reservation)
     }

@@ -21,10 +21,12 @@ pub struct RowStart<'a> {
     pub routing: &'a Routing,
     /// Chat only: the complexity score (what-if replays re-tier from it).
     pub with_complexity: bool,
+    /// The request as sent upstream, for orgs that turned prompt logging on (see `logged_prompt`).
+    pub prompt: Option<String>,
 }
 
 pub fn row_template(start: RowStart) -> LedgerRow {
-    let RowStart { meta, key, model, endpoint, requested_model, prompt_estimate, reserved_nano, routing, with_complexity } = start;
+    let RowStart { meta, key, model, endpoint, requested_model, prompt_estimate, reserved_nano, routing, with_complexity, prompt } = start;
     let decision = &routing.decision;
     LedgerRow {
         request_id: meta.request_id.as_uuid(),
@@ -54,8 +56,24 @@ pub fn row_template(start: RowStart) -> LedgerRow {
         status: "admitted".to_owned(),
         error_code: None,
         data_terms: Some(data_terms(model)),
-        prompt: None,
+        prompt,
     }
+}
+
+/// Logged prompts are capped: the row travels through the outbox and its write-ahead file.
+pub const PROMPT_LOG_MAX_BYTES: usize = 64 * 1024;
+
+/// What prompt logging keeps of a request: the body as sent upstream (after any redaction), as
+/// compact JSON, cut at a character boundary past `PROMPT_LOG_MAX_BYTES` with a marker saying so.
+pub fn logged_prompt(body: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string(body).unwrap_or_default();
+    if text.len() > PROMPT_LOG_MAX_BYTES {
+        let cut = (0..=PROMPT_LOG_MAX_BYTES).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+        let dropped = text.len() - cut;
+        text.truncate(cut);
+        text.push_str(&format!("…[{dropped} bytes not logged]"));
+    }
+    text
 }
 
 /// Where the data went: the provider, its trust tier, region and retention terms at the time.
@@ -69,4 +87,20 @@ pub fn data_terms(model: &ModelEntry) -> Value {
         "trains_on_data": terms.trains_on_data,
         "zero_data_retention": terms.zero_data_retention,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_prompts_are_kept_whole_and_large_ones_cut_on_a_char_boundary() {
+        let small = json!({"messages": [{"role": "user", "content": "hi"}]});
+        assert_eq!(logged_prompt(&small), small.to_string());
+        let big = json!({"messages": [{"role": "user", "content": "é".repeat(PROMPT_LOG_MAX_BYTES)}]});
+        let logged = logged_prompt(&big);
+        let (kept, marker) = logged.split_once('…').unwrap();
+        assert!(kept.len() <= PROMPT_LOG_MAX_BYTES && kept.len() > PROMPT_LOG_MAX_BYTES - 4);
+        assert_eq!(marker, format!("[{} bytes not logged]", big.to_string().len() - kept.len()));
+    }
 }

@@ -54,6 +54,9 @@ pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapsh
         let zone = org.time_zone.parse().unwrap_or(OrgTimeZone::UTC);
         snapshot.org_zones.insert(OrgId::from(org.id), zone);
         snapshot.org_failure_modes.insert(OrgId::from(org.id), org.quota_failure_mode.parse().unwrap_or_default());
+        if org.prompt_logging {
+            snapshot.orgs_logging_prompts.insert(OrgId::from(org.id));
+        }
     }
     for row in budgets {
         let (Ok(period), Ok(amount)) = (row.period.parse(), Ok::<_, ()>(Money::from_nanos(row.amount_nano))) else { continue };

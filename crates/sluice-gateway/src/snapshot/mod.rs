@@ -9,7 +9,7 @@
 mod build;
 mod refresh;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -124,6 +124,8 @@ pub struct Snapshot {
     pub keys: HashMap<[u8; 32], Arc<KeyEntry>>,
     pub org_zones: HashMap<OrgId, OrgTimeZone>,
     pub org_failure_modes: HashMap<OrgId, QuotaFailureMode>,
+    /// Orgs that turned prompt logging on.
+    pub orgs_logging_prompts: HashSet<OrgId>,
     pub org_controls: HashMap<OrgId, Controls>,
     pub team_controls: HashMap<TeamId, Controls>,
     pub key_controls: HashMap<KeyId, Controls>,
@@ -150,6 +152,10 @@ impl Snapshot {
 
     pub fn failure_mode(&self, org: OrgId) -> QuotaFailureMode {
         self.org_failure_modes.get(&org).copied().unwrap_or_default()
+    }
+
+    pub fn logs_prompts(&self, org: OrgId) -> bool {
+        self.orgs_logging_prompts.contains(&org)
     }
 
     pub fn zone(&self, org: OrgId) -> OrgTimeZone {

@@ -24,7 +24,7 @@ async fn gateway_on(redis: &PrivateRedis) -> TestGateway {
 
 async fn set_mode(gw: &TestGateway, org: Uuid, mode: &str) {
     let mut conn = gw.db.acquire().await.unwrap();
-    let patch = orgs::OrgPatch { name: None, time_zone: None, quota_failure_mode: Some(mode) };
+    let patch = orgs::OrgPatch { name: None, time_zone: None, quota_failure_mode: Some(mode), prompt_logging: None };
     orgs::update(&mut conn, org, &patch).await.unwrap().unwrap();
     drop(conn);
     gw.settle_config().await;

@@ -74,7 +74,7 @@ impl TestGateway {
     pub async fn tenant(&self) -> Tenant {
         let mut conn = self.db.acquire().await.unwrap();
         let slug = format!("org-{}", &Uuid::new_v4().simple().to_string()[..8]);
-        let org = orgs::insert(&mut conn, &orgs::NewOrg { id: Uuid::now_v7(), name: &slug, slug: &slug, time_zone: "UTC", quota_failure_mode: "deny" }).await.unwrap().id;
+        let org = orgs::insert(&mut conn, &orgs::NewOrg { id: Uuid::now_v7(), name: &slug, slug: &slug, time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false }).await.unwrap().id;
         let team = teams::insert(&mut conn, Uuid::now_v7(), org, "core", "core").await.unwrap().id;
         let (key, secret) = self.key_in(org, team, &[]).await;
         Tenant { org, team, key, secret }

@@ -236,3 +236,27 @@ async fn a_budget_past_the_threshold_routes_to_a_cheaper_tier() {
     assert_eq!((header(&res, "x-sluice-model"), header(&res, "x-sluice-task-tier")), ("ext-small", "simple"));
     assert!(header(&res, "x-sluice-route-reasons").contains("degraded:complex>simple"), "{}", header(&res, "x-sluice-route-reasons"));
 }
+
+#[tokio::test]
+async fn prompts_reach_the_ledger_only_when_the_org_turns_logging_on_and_only_as_sent() {
+    let policy = json!({
+        "redaction": {"enabled": true, "entities": ["email"]},
+        "matrix": {"public": {"simple": ["ext-small"]}, "pii": {"simple": ["ext-small"]}}
+    });
+    let Setup { gw, t, .. } = setup(policy).await;
+    let text = "Write to maria.gonzalez@acme-mail.com about the invoice";
+    assert_eq!(gw.chat(&t.secret, chat_body("auto", text)).await.status(), StatusCode::OK);
+    let rows = gw.ledger_rows(t.key, 1).await;
+    assert_eq!(rows[0].prompt, None, "prompt logging is off by default");
+
+    let mut conn = gw.db.acquire().await.unwrap();
+    let on = sluice_store::orgs::OrgPatch { name: None, time_zone: None, quota_failure_mode: None, prompt_logging: Some(true) };
+    sluice_store::orgs::update(&mut conn, t.org, &on).await.unwrap().unwrap();
+    drop(conn);
+    gw.settle_config().await;
+    assert_eq!(gw.chat(&t.secret, chat_body("auto", text)).await.status(), StatusCode::OK);
+    let rows = gw.ledger_rows(t.key, 2).await;
+    let logged = rows.iter().find_map(|r| r.prompt.as_deref()).expect("the second request's prompt is logged");
+    assert!(logged.contains("Write to [EMAIL] about the invoice"), "what left is what is kept: {logged}");
+    assert!(!logged.contains("maria.gonzalez"), "the unmasked address never reaches the ledger: {logged}");
+}

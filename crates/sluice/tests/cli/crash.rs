@@ -60,7 +60,7 @@ async fn setup(db: &Db, mock: &MockUpstream) -> (Uuid, String) {
         cache_write_nano_per_mtok: None,
     };
     models::insert_price(&mut conn, &price).await.unwrap();
-    let org = orgs::insert(&mut conn, &orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny" }).await.unwrap().id;
+    let org = orgs::insert(&mut conn, &orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false }).await.unwrap().id;
     let team = teams::insert(&mut conn, Uuid::now_v7(), org, "core", "core").await.unwrap().id;
     let secret = VirtualKeySecret::generate().unwrap();
     let metadata = json!({});

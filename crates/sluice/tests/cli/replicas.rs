@@ -73,7 +73,7 @@ struct Tenant {
 
 async fn tenant(db: &Db) -> Tenant {
     let mut conn = db.acquire().await.unwrap();
-    let org = orgs::insert(&mut conn, &orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny" }).await.unwrap().id;
+    let org = orgs::insert(&mut conn, &orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false }).await.unwrap().id;
     let team = teams::insert(&mut conn, Uuid::now_v7(), org, "core", "core").await.unwrap().id;
     let secret = VirtualKeySecret::generate().unwrap();
     let metadata = json!({});
