@@ -18,7 +18,7 @@ use super::Sink;
 use crate::entity::EntityType::PersonName;
 
 /// Texts up to this many bytes are treated as messages; longer ones as documents.
-pub(crate) const SHORT_MESSAGE: usize = 200;
+pub(crate) const SHORT_MESSAGE: usize = 300;
 
 /// Capitalised words that are not names even next to one ("Thomas Street", "Maria University").
 const NOT_NAME_WORDS: &str = "the a an this that these those i he she we they it you your my our his her their and or of in on at to
@@ -46,6 +46,38 @@ principle principles test tests model models paradox syndrome disease scale inde
 algorithm distribution cycle hypothesis experiment prize award medal foundation institute university college school
 investments capital partners associates holdings group inc llc ltd corp company orchestra band brothers sons motors
 airlines hotel hotels street avenue road square bridge park county city island islands river bay";
+
+/// Surnames of the best-known historical and public figures (general knowledge): counterfactual
+/// and trivia questions ("What if Isaac Newton…") are about them, not about a private person.
+const FAMOUS: &str = "newton einstein turing columbus lincoln washington jefferson napoleon caesar shakespeare darwin
+galilei galileo copernicus kepler curie tesla edison gandhi mandela churchill roosevelt kennedy nixon reagan obama
+trump clinton bush stalin lenin hitler mussolini marx engels freud jung nietzsche kant hegel plato aristotle socrates
+descartes locke hobbes rousseau voltaire hume mill smith keynes beethoven mozart bach picasso rembrandt michelangelo
+vinci leonardo dickens austen tolstoy dostoevsky hemingway twain orwell homer dante luther calvin elizabeth victoria
+jobs gates musk zuckerberg bezos buffett disney chaplin monroe presley lennon mccartney jackson dylan madonna beyonce
+armstrong gagarin aldrin hawking feynman bohr planck faraday maxwell pasteur fleming nightingale earhart lovelace
+babbage gauss euler newton pythagoras euclid archimedes confucius buddha muhammad jesus moses abraham";
+
+/// Context that makes a single capitalised name a person being talked about.
+fn person_context(text: &str, start: usize, end: usize, before: &str, next_word: &str) -> bool {
+    const VERBS: &str = "said says asked asks told tells replied replies shouted yelled screamed whispered wrote writes
+called calls thinks thought points pointed added explained complained admitted answered warned laughed smiled cried";
+    const WORKS: &str = "novel novels book books song songs album albums film films movie movies concert concerts show
+version fan fans family house wedding funeral case story stories quote quotes lyrics poem poems";
+    let is = |list: &str, w: &str| !w.is_empty() && list.split_whitespace().any(|v| v.eq_ignore_ascii_case(w));
+    let mut prev = before.rsplit(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty());
+    let (p1, p2) = (prev.next().unwrap_or(""), prev.next().unwrap_or(""));
+    let tok = &text[start..end];
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let speaker = text[line_start..start].trim_matches(|c: char| c.is_whitespace() || c == '>' || c == '"').is_empty() && text[end..].starts_with(':');
+    let possessive = tok.ends_with("'s") || tok.ends_with("’s") || text[end..].starts_with("'s") || text[end..].starts_with("’s");
+    let question = matches!(p1.to_ascii_lowercase().as_str(), "is" | "was" | "does" | "did" | "has")
+        && matches!(p2.to_ascii_lowercase().as_str(), "why" | "how" | "where" | "when" | "what");
+    let spoken_to = matches!(p1.to_ascii_lowercase().as_str(), "at" | "to" | "with") && is(VERBS, p2);
+    let work = matches!(p1.to_ascii_lowercase().as_str(), "the" | "a" | "an") && is(WORKS, next_word);
+    let by = p1.eq_ignore_ascii_case("by") || p1.to_ascii_lowercase().starts_with("ex-");
+    is(VERBS, p1) || is(VERBS, next_word) || speaker || possessive || question || spoken_to || work || by
+}
 
 /// Whether the text is a multiple-choice item: at least three option lines ("A. …", "(b) …").
 fn quiz(text: &str) -> bool {
@@ -158,9 +190,13 @@ pub fn scan(text: &str, sink: &mut Sink) {
         } else if names.len() >= 2 {
             strong >= 1 || lexical >= 2
         } else {
-            // One token: a known name that is not also an everyday word, or a surname shape.
-            strong == 1
+            // One token: a known name that is not also an everyday word, or a surname shape,
+            // where the sentence treats it as a person (speech verbs, "Why is X", "X's",
+            // a speaker label, "the X novel").
+            strong == 1 && person_context(text, toks[i].start, toks[end].end, before, next_word)
         };
+        let famous = names.last().is_some_and(|w| FAMOUS.split_whitespace().any(|f| f.eq_ignore_ascii_case(strip_possessive(w))));
+        let accept = accept && !famous;
         if accept {
             add(text, sink, toks[i].start, toks[end].end, if names.len() >= 2 { 0.6 } else { 0.45 });
         }
