@@ -13,8 +13,10 @@
 
 mod checksums;
 mod entropy;
+mod lexicon;
 mod names;
 mod org_terms;
+mod people;
 mod pii;
 mod secrets;
 
@@ -67,6 +69,8 @@ pub fn scan_text(text: &str, segment: usize, out: &mut Vec<Finding>) {
     pii::scan(text, &mut sink);
     // Names last: a capitalised name right next to an e-mail or phone finding is a contact entry.
     names::scan(text, &mut sink);
+    // Then names without a cue, in short messages only.
+    people::scan(text, &mut sink);
     let first = sink.first;
     if out.len() - first > 1 {
         out[first..].sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));

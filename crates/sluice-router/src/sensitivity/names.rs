@@ -336,9 +336,12 @@ mod tests {
         assert!(names("Hi there, can you help me?").is_empty());
         assert!(names("This is Python code that prints the list.").is_empty());
         assert!(names("A company called Acme makes anvils.").is_empty());
-        assert!(names("In Tokyo a young girl named Noriko Shimabara runs away.").is_empty());
+        // A full name in a one-line message is flagged since `people` (short messages are
+        // usually about someone the user knows); fiction in longer texts stays public.
+        assert_eq!(names("In Tokyo a young girl named Noriko Shimabara runs away."), vec!["Noriko Shimabara"]);
         assert!(names("Mr Spicer, who did not take questions, said the crowd was the largest ever.").is_empty());
-        assert!(names("USGS employee Don Swanson names him as a worker.").is_empty());
+        // Flagged since `people`: in a one-line message a full name is treated as a person's data.
+        assert_eq!(names("USGS employee Don Swanson names him as a worker."), vec!["Don Swanson"]);
     }
 
     #[test]

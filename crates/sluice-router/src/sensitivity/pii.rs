@@ -33,6 +33,26 @@ pub fn scan(text: &str, sink: &mut Sink) {
     national_ids(text, &letters_then_digits, sink);
     ipv6(text, sink);
     addresses(text, &runs, sink);
+    postcodes(text, &runs, sink);
+}
+
+/// "my zip code is 35649", "postcode: SW1A 1AA": a postal code right after its name. Alone it
+/// narrows a person to a few thousand households, and with a name it is part of an address.
+fn postcodes(text: &str, runs: &[Run], sink: &mut Sink) {
+    if !super::mentions!(sink, ["zip", "postcode", "postal code", "post code", "plz"]) {
+        return;
+    }
+    for run in runs {
+        let lead = window(text, run.start, run.start, 24, 0).to_ascii_lowercase();
+        let cue = ["zip code", "zipcode", "zip", "postcode", "postal code", "post code", "plz"].iter().any(|c| {
+            lead.rfind(c).is_some_and(|i| lead[i + c.len()..].trim_matches(|ch: char| ch == ' ' || ch == ':' || ch == '#').trim_start_matches("is").trim().is_empty())
+        });
+        let lens = run.lens();
+        let shape = lens == [5] || lens == [5, 4] || lens == [4] || lens == [6];
+        if cue && shape && !sink.covered(run.start, run.end) {
+            sink.add(text, StreetAddress, run.start, run.end, 0.5);
+        }
+    }
 }
 
 /// Word starts where two ASCII letters are followed (optionally after a space) by two digits.

@@ -73,3 +73,62 @@ proptest! {
     }
 }
 
+
+fn person_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    scan_text(text, 0, &mut out);
+    out.iter().filter(|f| f.entity == EntityType::PersonName).map(|f| text[f.start..f.end].to_string()).collect()
+}
+
+fn addresses(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    scan_text(text, 0, &mut out);
+    out.iter().filter(|f| f.entity == EntityType::StreetAddress).map(|f| text[f.start..f.end].to_string()).collect()
+}
+
+#[test]
+fn names_in_short_messages_without_cues() {
+    // Written for these tests, not taken from the evaluation data.
+    assert_eq!(person_names("Can you remind Priya Raghunathan about the meeting?"), vec!["Priya Raghunathan"]);
+    assert_eq!(person_names("I had lunch with Tomasz Wiśniewski yesterday"), vec!["Tomasz Wiśniewski"]);
+    assert_eq!(person_names("Ms. Okafor will be late"), vec!["Ms. Okafor"]);
+    assert_eq!(person_names("Please forward this to Anneke van der Berg"), vec!["Anneke van der Berg"]);
+    assert_eq!(person_names("\"That's enough,\" said Ingrid."), vec!["Ingrid"]);
+    assert_eq!(person_names("Why is Kowalczyk always late?"), vec!["Kowalczyk"]);
+    assert_eq!(person_names("Did you read the Haraldsson novel?"), vec!["Haraldsson"]);
+    assert_eq!(person_names("Fatima is from the Lagos office"), vec!["Fatima"]);
+    assert_eq!(person_names("send the photos to yusuf demir tonight"), vec!["yusuf demir"]);
+}
+
+#[test]
+fn short_texts_without_people_stay_public() {
+    for text in [
+        "What is the capital of Australia? Sydney or Canberra?",
+        "Compare the Tesla Model 3 with the Toyota Corolla.",
+        "We moved here from Pelhrimov last year.",
+        "Explain the Phillips curve in two sentences.",
+        "Is Microsoft Teams better than Google Meet?",
+        "Write a haiku about Paris in the Spring.",
+        "What if Isaac Newton had never been born?",
+        "Berkshire Hathaway Investments is a holding company.",
+        "Who won: Which of these is a prime?\nA. Smith\nB. Jones\nC. Taylor\nD. Brown",
+    ] {
+        assert!(person_names(text).is_empty(), "{text}: {:?}", person_names(text));
+    }
+}
+
+#[test]
+fn long_documents_need_a_cue_for_names() {
+    let article = format!("{} Maria Gonzalez, a spokeswoman, declined to comment on the merger.", "The board met on Monday to discuss the quarterly results. ".repeat(6));
+    assert!(person_names(&article).is_empty());
+    let letter = format!("{} My name is Maria Gonzalez.", "The board met on Monday to discuss the quarterly results. ".repeat(6));
+    assert_eq!(person_names(&letter), vec!["Maria Gonzalez"]);
+}
+
+#[test]
+fn postal_codes_after_their_name() {
+    assert_eq!(addresses("my zip code is 60614"), vec!["60614"]);
+    assert_eq!(addresses("Postcode: 10115, Berlin"), vec!["10115"]);
+    assert!(addresses("The zip file is 20480 bytes").is_empty());
+    assert!(addresses("There were 60614 visitors").is_empty());
+}
