@@ -64,9 +64,21 @@ pub const FEATURES: [FeatureSpec; NUM_FEATURES] = [
     FeatureSpec { name: "conversation_depth", prior: Prior::Fixed(0.3) },
     FeatureSpec { name: "tools", prior: Prior::Fixed(0.5) },
     FeatureSpec { name: "structured_output", prior: Prior::Fixed(-0.2) },
+    // Multiple-choice shape and knowledge areas. A question with answer choices is a closed task,
+    // but how hard it is depends on what it asks: judging several claims at once, applying the
+    // law to a set of facts, a mechanism in science or a formal argument is where a small model
+    // falls behind; a question about a supplied passage is answered by reading it.
+    FeatureSpec { name: "compound_judgement", prior: Prior::NonNegative },
+    FeatureSpec { name: "numeric_options", prior: Prior::NonNegative },
+    FeatureSpec { name: "option_length", prior: Prior::Free },
+    FeatureSpec { name: "choice_question_length", prior: Prior::NonNegative },
+    FeatureSpec { name: "given_text", prior: Prior::NonPositive },
+    FeatureSpec { name: "law_terms", prior: Prior::NonNegative },
+    FeatureSpec { name: "science_terms", prior: Prior::NonNegative },
+    FeatureSpec { name: "logic_terms", prior: Prior::NonNegative },
 ];
 
-pub const NUM_FEATURES: usize = 23;
+pub const NUM_FEATURES: usize = 31;
 
 
 /// A request's features: the vector the model reads plus the raw counts the rules read.
@@ -108,6 +120,17 @@ pub fn extract(view: &RequestView) -> Features {
         (view.turns.max(1) as f64).ln(),
         ln1p(view.tools),
         if view.structured_output { 1.0 } else { 0.0 },
+        ln1p(s.compound_options + s.claim_markers),
+        ln1p(s.numeric_options),
+        // Long choices are statements to weigh, short ones are names or numbers; 0 when none.
+        if s.options > 0 { ln1p(s.option_bytes / s.options) } else { 0.0 },
+        // Length only counts with answer choices: a long multiple-choice question is a long set
+        // of facts to apply, while elsewhere length mostly means a pasted text to process.
+        if s.options >= 2 { ln1p(s.bytes) } else { 0.0 },
+        ln1p(s.given),
+        share(s.law),
+        share(s.science),
+        share(s.logic),
     ];
     Features { values, stats }
 }
