@@ -66,7 +66,7 @@ pub const FEATURES: [FeatureSpec; NUM_FEATURES] = [
     FeatureSpec { name: "structured_output", prior: Prior::Fixed(-0.2) },
     // Multiple-choice shape and knowledge areas. A question with answer choices is a closed task,
     // but how hard it is depends on what it asks: judging several claims at once, applying the
-    // law to a set of facts, a mechanism in science or a formal argument is where a small model
+    // law to a set of facts or analysing a formal argument is where a small model
     // falls behind; a question about a supplied passage is answered by reading it.
     FeatureSpec { name: "compound_judgement", prior: Prior::NonNegative },
     FeatureSpec { name: "numeric_options", prior: Prior::NonNegative },
@@ -74,11 +74,10 @@ pub const FEATURES: [FeatureSpec; NUM_FEATURES] = [
     FeatureSpec { name: "choice_question_length", prior: Prior::NonNegative },
     FeatureSpec { name: "given_text", prior: Prior::NonPositive },
     FeatureSpec { name: "law_terms", prior: Prior::NonNegative },
-    FeatureSpec { name: "science_terms", prior: Prior::NonNegative },
     FeatureSpec { name: "logic_terms", prior: Prior::NonNegative },
 ];
 
-pub const NUM_FEATURES: usize = 31;
+pub const NUM_FEATURES: usize = 30;
 
 
 /// A request's features: the vector the model reads plus the raw counts the rules read.
@@ -126,10 +125,9 @@ pub fn extract(view: &RequestView) -> Features {
         if s.options > 0 { ln1p(s.option_bytes / s.options) } else { 0.0 },
         // Length only counts with answer choices: a long multiple-choice question is a long set
         // of facts to apply, while elsewhere length mostly means a pasted text to process.
-        if s.options >= 2 { ln1p(s.bytes) } else { 0.0 },
+        if s.options >= 2 { ln1p(s.bytes.saturating_sub(s.option_bytes)) } else { 0.0 },
         ln1p(s.given),
         share(s.law),
-        share(s.science),
         share(s.logic),
     ];
     Features { values, stats }

@@ -8,7 +8,7 @@
 
 use super::lexicon::{
     self, CODE, CODE_KEYWORD, CONSTRAINT, CREATE, DOMAIN, ERROR, EXPLAIN, FACTOID, GIVEN, HARD, LAW, LOGIC, MATH, PROOF,
-    SCIENCE, SIMPLE, STEP,
+    SIMPLE, STEP,
 };
 
 /// Raw counts over a text (the features use the system prompt and the last user message).
@@ -43,7 +43,6 @@ pub struct TextStats {
     pub symbols: usize,
     pub math_marks: usize,
     pub law: usize,
-    pub science: usize,
     pub logic: usize,
     /// References to supplied material ("the passage", "the dialogue") near the ends of the text.
     pub given: usize,
@@ -60,7 +59,7 @@ pub struct TextStats {
 
 impl TextStats {
     /// Every count with its name (diagnostics and data dumps).
-    pub fn named(&self) -> [(&'static str, usize); 33] {
+    pub fn named(&self) -> [(&'static str, usize); 32] {
         [
             ("bytes", self.bytes),
             ("words", self.words),
@@ -88,7 +87,6 @@ impl TextStats {
             ("symbols", self.symbols),
             ("math_marks", self.math_marks),
             ("law", self.law),
-            ("science", self.science),
             ("logic", self.logic),
             ("given", self.given),
             ("option_bytes", self.option_bytes),
@@ -146,10 +144,10 @@ impl Scanner<'_> {
                 s.long_words += 1;
             }
             let bits = lexicon::classes(self.key, self.len);
-            let count = |flag: u32| usize::from(bits & flag != 0);
+            let count = |flag: u16| usize::from(bits & flag != 0);
             // What is asked is stated at the start or the end of a prompt, around any pasted
             // material; task words inside the material (an article, a review) are not the task.
-            let task = |flag: u32| usize::from(self.in_window && bits & flag != 0);
+            let task = |flag: u16| usize::from(self.in_window && bits & flag != 0);
             s.simple += task(SIMPLE);
             s.hard += task(HARD);
             s.create += task(CREATE);
@@ -163,7 +161,6 @@ impl Scanner<'_> {
             s.step += count(STEP);
             s.error += count(ERROR);
             s.law += count(LAW);
-            s.science += count(SCIENCE);
             s.logic += count(LOGIC);
             s.given += task(GIVEN);
             self.phrase = match (self.phrase, word) {
