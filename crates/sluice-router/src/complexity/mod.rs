@@ -208,6 +208,19 @@ mod tests {
     }
 
     #[test]
+    fn judging_two_claims_outranks_answering_from_a_supplied_passage() {
+        let claims = score(
+            "Statement 1 | Every finite integral domain is a field. Statement 2 | Every subgroup of an abelian group is \
+             normal.\nA. True, True\nB. False, False\nC. True, False\nD. False, True\nAnswer:",
+        );
+        let reading = score(
+            "Read the passage and answer the question.\nPassage: The bakery opens at seven and sells out of rye bread by \
+             noon.\nQuestion: When does the bakery open?\nA. At seven\nB. At noon\nC. At nine\nD. At midnight\nAnswer:",
+        );
+        assert!(claims > reading + 0.2, "claims {claims} vs reading {reading}");
+    }
+
+    #[test]
     fn a_long_multi_step_spec_with_code_is_at_least_complex() {
         let spec = format!(
             "Extend this service.\n```\nfn main() {{\n    let x = 1;\n    serve(x);\n}}\n```\nRequirements:\n1. Add retries.\n\
