@@ -7,7 +7,7 @@
 //! least", "step by step", "show that", "act as", "best way") are followed with a tiny state machine.
 
 use super::lexicon::{
-    self, CODE, CODE_KEYWORD, CONSTRAINT, CREATE, DOMAIN, ERROR, EXPLAIN, FACTOID, GIVEN, HARD, LAW, LOGIC, MATH, PROOF,
+    self, CLAIM, CODE, CODE_KEYWORD, CONSTRAINT, CREATE, DOMAIN, ERROR, EXPLAIN, FACTOID, GIVEN, HARD, LAW, LOGIC, MATH, PROOF,
     SIMPLE, STEP,
 };
 
@@ -144,10 +144,10 @@ impl Scanner<'_> {
                 s.long_words += 1;
             }
             let bits = lexicon::classes(self.key, self.len);
-            let count = |flag: u16| usize::from(bits & flag != 0);
+            let count = |flag: u32| usize::from(bits & flag != 0);
             // What is asked is stated at the start or the end of a prompt, around any pasted
             // material; task words inside the material (an article, a review) are not the task.
-            let task = |flag: u16| usize::from(self.in_window && bits & flag != 0);
+            let task = |flag: u32| usize::from(self.in_window && bits & flag != 0);
             s.simple += task(SIMPLE);
             s.hard += task(HARD);
             s.create += task(CREATE);
@@ -195,7 +195,7 @@ impl Scanner<'_> {
                 (_, b"think") => Phrase::Think,
                 (_, b"act") => Phrase::Act,
                 (_, b"best" | b"most") if self.in_window => Phrase::Best,
-                (_, b"statement" | b"scenario" | b"claim" | b"premise" | b"assertion" | b"proposition") => Phrase::Claim,
+                _ if bits & CLAIM != 0 => Phrase::Claim,
                 _ => Phrase::None,
             };
         }
