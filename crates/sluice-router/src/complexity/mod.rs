@@ -2,7 +2,8 @@
 //!
 //! Three parts, each in its own file:
 //! - [`features`]: one allocation-free pass over the system prompt and the last user message
-//!   (task verbs, code, maths, constraints, steps, error reports, length) plus the request's
+//!   (task verbs, code, maths, constraints, steps, error reports, length, the shape of any
+//!   answer choices, law and logic vocabulary, references to supplied text) plus the request's
 //!   structure (turns, tools, structured output), as a fixed vector of named numbers;
 //! - [`model`]: a logistic regression over that vector, trained offline on public labelled data
 //!   by `examples/train_complexity.rs` and compiled in from `weights.json`;
