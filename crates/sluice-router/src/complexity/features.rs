@@ -64,9 +64,20 @@ pub const FEATURES: [FeatureSpec; NUM_FEATURES] = [
     FeatureSpec { name: "conversation_depth", prior: Prior::Fixed(0.3) },
     FeatureSpec { name: "tools", prior: Prior::Fixed(0.5) },
     FeatureSpec { name: "structured_output", prior: Prior::Fixed(-0.2) },
+    // Multiple-choice shape and knowledge areas. A question with answer choices is a closed task,
+    // but how hard it is depends on what it asks: judging several claims at once, applying the
+    // law to a set of facts or analysing a formal argument is where a small model
+    // falls behind; a question about a supplied passage is answered by reading it.
+    FeatureSpec { name: "compound_judgement", prior: Prior::NonNegative },
+    FeatureSpec { name: "numeric_options", prior: Prior::NonNegative },
+    FeatureSpec { name: "option_length", prior: Prior::Free },
+    FeatureSpec { name: "choice_question_length", prior: Prior::NonNegative },
+    FeatureSpec { name: "given_text", prior: Prior::NonPositive },
+    FeatureSpec { name: "law_terms", prior: Prior::NonNegative },
+    FeatureSpec { name: "logic_terms", prior: Prior::NonNegative },
 ];
 
-pub const NUM_FEATURES: usize = 23;
+pub const NUM_FEATURES: usize = 30;
 
 
 /// A request's features: the vector the model reads plus the raw counts the rules read.
@@ -108,6 +119,16 @@ pub fn extract(view: &RequestView) -> Features {
         (view.turns.max(1) as f64).ln(),
         ln1p(view.tools),
         if view.structured_output { 1.0 } else { 0.0 },
+        ln1p(s.compound_options + s.claim_markers),
+        ln1p(s.numeric_options),
+        // Long choices are statements to weigh, short ones are names or numbers; 0 when none.
+        s.option_bytes.checked_div(s.options).map_or(0.0, ln1p),
+        // Length only counts with answer choices: a long multiple-choice question is a long set
+        // of facts to apply, while elsewhere length mostly means a pasted text to process.
+        if s.options >= 2 { ln1p(s.bytes.saturating_sub(s.option_bytes)) } else { 0.0 },
+        ln1p(s.given),
+        share(s.law),
+        share(s.logic),
     ];
     Features { values, stats }
 }
@@ -222,6 +243,42 @@ mod tests {
         let passage = format!("Summarise this. {} They plan to design and build a bridge. {}", "Filler. ".repeat(40), "More. ".repeat(40));
         let s = stats(&passage);
         assert_eq!((s.simple, s.hard, s.create), (1, 0, 0), "the verbs in the middle of the passage are not the task");
+    }
+
+    #[test]
+    fn choices_that_judge_several_claims_are_compound_and_labelled_claims_are_counted() {
+        let s = stats(
+            "Decide each claim.\nClaim 1 | Ice is less dense than liquid water. Claim 2: Copper is an insulator.\n\
+             A. True, True\nB. True, False\nC. Not wrong, Wrong\nD. I and III only",
+        );
+        assert_eq!((s.options, s.compound_options, s.claim_markers), (4, 4, 2), "{s:?}");
+        let s = stats("Pick one.\nA. Yes\nB. Not wrong\nC. Both of these\nD. True, because it is written down");
+        assert_eq!((s.options, s.compound_options), (4, 0), "a lone verdict or a phrase is not compound: {s:?}");
+        assert_eq!(stats("The statement 3 of the report was late; see step 1 | 2.").claim_markers, 0);
+    }
+
+    #[test]
+    fn numeric_choices_and_choice_length_are_measured() {
+        let s = stats("How far does it roll?\nA. 12\nB. 3.5 m/s\nC. $40\nD. a long way downhill");
+        assert_eq!((s.options, s.numeric_options), (4, 3), "{s:?}");
+        assert_eq!(s.option_bytes, "12".len() + "3.5 m/s".len() + "$40".len() + "a long way downhill".len());
+        let at = |name: &str| FEATURES.iter().position(|f| f.name == name).unwrap();
+        let open = extract(&RequestView::from_prompt("How far does a ball roll down a 10 m slope?"));
+        assert_eq!((open.values[at("option_length")], open.values[at("choice_question_length")]), (0.0, 0.0));
+        let prompt = "How far does it roll?\nA. 12\nB. 30";
+        let closed = extract(&RequestView::from_prompt(prompt));
+        let without_choice_text = prompt.len() - "12".len() - "30".len();
+        assert_eq!(closed.values[at("choice_question_length")], (without_choice_text as f64).ln_1p());
+    }
+
+    #[test]
+    fn references_to_supplied_text_law_and_logic_vocabulary_are_counted() {
+        let s = stats("Read the passage below and answer from the text only.\nThe lighthouse keeper rowed out at dawn.");
+        assert_eq!(s.given, 2, "passage, text: {s:?}");
+        let s = stats("The tenant sued the landlord for breach of the lease; is the testimony admissible hearsay?");
+        assert!(s.law >= 6, "{s:?}");
+        let s = stats("Is the syllogism valid? If both premises hold, does the conclusion follow, or is it a fallacy?");
+        assert_eq!(s.logic, 5, "{s:?}");
     }
 
     #[test]

@@ -14,32 +14,43 @@ use std::sync::LazyLock;
 
 /// Closed-form or transform tasks a small model handles: label, extract, summarise, translate,
 /// reformat, answer from given text.
-pub const SIMPLE: u16 = 1 << 0;
+pub const SIMPLE: u32 = 1 << 0;
 /// Tasks that need expertise or search: prove, design, debug, optimise, analyse, plan.
-pub const HARD: u16 = 1 << 1;
+pub const HARD: u32 = 1 << 1;
 /// Open-ended production of a new artefact: write, create, implement, build.
-pub const CREATE: u16 = 1 << 2;
+pub const CREATE: u32 = 1 << 2;
 /// Programming vocabulary.
-pub const CODE: u16 = 1 << 3;
+pub const CODE: u32 = 1 << 3;
 /// Mathematical vocabulary.
-pub const MATH: u16 = 1 << 4;
+pub const MATH: u32 = 1 << 4;
 /// Formal reasoning: proofs, derivations, rigorous argument.
-pub const PROOF: u16 = 1 << 5;
+pub const PROOF: u32 = 1 << 5;
 /// Words that add a requirement the answer must satisfy.
-pub const CONSTRAINT: u16 = 1 << 6;
+pub const CONSTRAINT: u32 = 1 << 6;
 /// Sequencing words of multi-step instructions.
-pub const STEP: u16 = 1 << 7;
+pub const STEP: u32 = 1 << 7;
 /// Failure reports: errors, exceptions, stack traces.
-pub const ERROR: u16 = 1 << 8;
+pub const ERROR: u32 = 1 << 8;
 /// Keywords that typically start a line of source code.
-pub const CODE_KEYWORD: u16 = 1 << 9;
+pub const CODE_KEYWORD: u32 = 1 << 9;
 /// Question words that ask for a fact: who, what, which, when, where.
-pub const FACTOID: u16 = 1 << 10;
+pub const FACTOID: u32 = 1 << 10;
 /// Words that ask for an explanation or a procedure: how, why, explain.
-pub const EXPLAIN: u16 = 1 << 11;
+pub const EXPLAIN: u32 = 1 << 11;
 /// Specialist vocabulary of professions that need expertise (medicine, law, finance, science,
 /// engineering): the request is about a domain, not about a text.
-pub const DOMAIN: u16 = 1 << 12;
+pub const DOMAIN: u32 = 1 << 12;
+/// Legal doctrine and procedure. Questions that apply law to a set of facts are a classic case
+/// where a small model picks the plausible-sounding answer instead of the rule that decides it.
+pub const LAW: u32 = 1 << 13;
+/// Formal logic and argument analysis: validity, premises, fallacies, entailment.
+pub const LOGIC: u32 = 1 << 14;
+/// Words that point at material supplied with the request (a passage, a dialogue, a review):
+/// the answer is in the text, which is the kind of reading task small models do well.
+pub const GIVEN: u32 = 1 << 15;
+/// Nouns that label a claim to be judged ("Statement 1 | …"); a class so the scanner finds them
+/// with the lookup it already does instead of comparing every word against them.
+pub const CLAIM: u32 = 1 << 16;
 
 const SIMPLE_WORDS: &[&str] = &[
     "classify", "classifies", "classified", "classifying", "classification", "categorize", "categorise",
@@ -153,6 +164,37 @@ const DOMAIN_WORDS: &[&str] = &[
     "roadmap", "kpi", "kpis", "governance", "procurement", "supply", "curriculum", "pedagogy", "syllabus",
 ];
 
+const LAW_WORDS: &[&str] = &[
+    "court", "courts", "judge", "jury", "juror", "verdict", "trial", "appeal", "appellate", "plaintiff", "defendant",
+    "prosecution", "prosecutor", "prosecuted", "indictment", "indicted", "convicted", "conviction", "acquitted",
+    "felony", "misdemeanor", "burglary", "larceny", "robbery", "embezzlement", "homicide", "murder", "manslaughter",
+    "negligence", "negligent", "tort", "statute", "statutory", "ordinance", "constitution", "constitutional",
+    "amendment", "unconstitutional", "testimony", "witness", "hearsay", "admissible", "inadmissible", "evidence",
+    "objection", "contract", "contracts", "breach", "damages", "liable", "liability", "injunction", "remedy",
+    "easement", "covenant", "deed", "mortgage", "mortgagee", "mortgagor", "lease", "tenant", "landlord", "lessee",
+    "lessor", "conveyance", "conveyed", "grantor", "grantee", "estate", "trustee", "probate", "devise", "bequest",
+    "jurisdiction", "precedent", "doctrine", "lawsuit", "sued", "suing", "litigation", "counterclaim", "attorney",
+    "lawyer", "counsel", "culpable", "mens", "rea", "warrant", "seizure", "arrest", "arrested",
+    "custody", "miranda", "felon", "accomplice", "conspiracy", "solicitation", "entrapment", "duress", "rescission",
+    "promissory", "estoppel", "offeror", "offeree", "bailment", "nuisance", "trespass", "trespasser",
+    "possession", "legislature", "legislative", "congress", "enacted", "treaty", "sovereign",
+];
+
+const LOGIC_WORDS: &[&str] = &[
+    "premise", "premises", "conclusion", "valid", "invalid", "validity", "soundness", "syllogism",
+    "fallacy", "fallacies", "entail", "entails", "entailment", "implies", "implication", "proposition",
+    "propositional", "predicate", "tautology", "tautologous", "contradictory", "contingent", "antecedent",
+    "consequent", "counterexample", "quantifier", "negation", "conjunction", "disjunction", "biconditional",
+    "symbolization", "symbolize", "inference", "deductive", "inductive",
+];
+
+const GIVEN_WORDS: &[&str] = &[
+    "passage", "article", "paragraph", "excerpt", "context", "dialogue", "dialog", "conversation", "story", "review",
+    "text", "transcript",
+];
+
+const CLAIM_WORDS: &[&str] = &["statement", "scenario", "claim", "premise", "assertion", "proposition"];
+
 /// Longest word the table can hold; longer words are in no class.
 pub const MAX_WORD: usize = 16;
 
@@ -168,7 +210,7 @@ const SLOTS: usize = 2048;
 
 /// Open addressing with linear probing; a slot with key 0 is empty.
 struct Table {
-    slots: Vec<(Key, u16)>,
+    slots: Vec<(Key, u32)>,
 }
 
 impl Table {
@@ -177,7 +219,7 @@ impl Table {
         (mixed >> (64 - SLOTS.trailing_zeros())) as usize
     }
 
-    fn insert(&mut self, key: Key, bits: u16) {
+    fn insert(&mut self, key: Key, bits: u32) {
         let mut i = Table::slot(key);
         loop {
             let slot = &mut self.slots[i];
@@ -189,7 +231,7 @@ impl Table {
         }
     }
 
-    fn get(&self, key: Key) -> u16 {
+    fn get(&self, key: Key) -> u32 {
         let mut i = Table::slot(key);
         loop {
             let (k, bits) = self.slots[i];
@@ -205,7 +247,7 @@ impl Table {
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
-    let groups: [(&[&str], u16); 13] = [
+    let groups: [(&[&str], u32); 17] = [
         (SIMPLE_WORDS, SIMPLE),
         (HARD_WORDS, HARD),
         (CREATE_WORDS, CREATE),
@@ -219,6 +261,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         (FACTOID_WORDS, FACTOID),
         (EXPLAIN_WORDS, EXPLAIN),
         (DOMAIN_WORDS, DOMAIN),
+        (LAW_WORDS, LAW),
+        (LOGIC_WORDS, LOGIC),
+        (GIVEN_WORDS, GIVEN),
+        (CLAIM_WORDS, CLAIM),
     ];
     let mut table = Table { slots: vec![(0, 0); SLOTS] };
     for (words, bits) in groups {
@@ -232,7 +278,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 
 /// Class bits of a packed lower-case word of `len` bytes (0 when it is in no class). A miss
 /// ending in `s` is retried without it, so plural nouns match their singular.
-pub fn classes(key: Key, len: usize) -> u16 {
+pub fn classes(key: Key, len: usize) -> u32 {
     if key == 0 || len > MAX_WORD {
         return 0;
     }
@@ -252,7 +298,7 @@ pub fn warm_up() {
 mod tests {
     use super::*;
 
-    fn of(word: &str) -> u16 {
+    fn of(word: &str) -> u32 {
         classes(key(word.as_bytes()).unwrap(), word.len())
     }
 
@@ -271,8 +317,9 @@ mod tests {
     #[test]
     fn every_listed_word_fits_a_key_and_is_found() {
         let lists = [SIMPLE_WORDS, HARD_WORDS, CREATE_WORDS, CODE_WORDS, MATH_WORDS, PROOF_WORDS, CONSTRAINT_WORDS];
-        let more = [STEP_WORDS, ERROR_WORDS, CODE_KEYWORD_WORDS, FACTOID_WORDS, EXPLAIN_WORDS, DOMAIN_WORDS];
-        for word in lists.iter().chain(&more).flat_map(|l| l.iter()) {
+        let more = [STEP_WORDS, ERROR_WORDS, CODE_KEYWORD_WORDS, FACTOID_WORDS, EXPLAIN_WORDS, DOMAIN_WORDS, LAW_WORDS];
+        let added = [LOGIC_WORDS, GIVEN_WORDS, CLAIM_WORDS];
+        for word in lists.iter().chain(&more).chain(&added).flat_map(|l| l.iter()) {
             assert!(word.len() <= MAX_WORD && word.bytes().all(|b| b.is_ascii_lowercase()), "{word}");
             assert_ne!(of(word), 0, "{word}");
         }

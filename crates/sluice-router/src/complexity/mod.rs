@@ -2,7 +2,8 @@
 //!
 //! Three parts, each in its own file:
 //! - [`features`]: one allocation-free pass over the system prompt and the last user message
-//!   (task verbs, code, maths, constraints, steps, error reports, length) plus the request's
+//!   (task verbs, code, maths, constraints, steps, error reports, length, the shape of any
+//!   answer choices, law and logic vocabulary, references to supplied text) plus the request's
 //!   structure (turns, tools, structured output), as a fixed vector of named numbers;
 //! - [`model`]: a logistic regression over that vector, trained offline on public labelled data
 //!   by `examples/train_complexity.rs` and compiled in from `weights.json`;
@@ -205,6 +206,19 @@ mod tests {
         let translation = assess(&RequestView::from_prompt("Translate to Spanish: Where is the train station?"));
         assert!(!translation.reasoning);
         assert_eq!(translation.tier(DEFAULT_THRESHOLD), TaskTier::Simple);
+    }
+
+    #[test]
+    fn judging_two_claims_outranks_answering_from_a_supplied_passage() {
+        let claims = score(
+            "Statement 1 | Every finite integral domain is a field. Statement 2 | Every subgroup of an abelian group is \
+             normal.\nA. True, True\nB. False, False\nC. True, False\nD. False, True\nAnswer:",
+        );
+        let reading = score(
+            "Read the passage and answer the question.\nPassage: The bakery opens at seven and sells out of rye bread by \
+             noon.\nQuestion: When does the bakery open?\nA. At seven\nB. At noon\nC. At nine\nD. At midnight\nAnswer:",
+        );
+        assert!(claims > reading + 0.2, "claims {claims} vs reading {reading}");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! least", "step by step", "show that", "act as", "best way") are followed with a tiny state machine.
 
 use super::lexicon::{
-    self, CODE, CODE_KEYWORD, CONSTRAINT, CREATE, DOMAIN, ERROR, EXPLAIN, FACTOID, HARD, MATH, PROOF, SIMPLE, STEP,
+    self, CLAIM, CODE, CODE_KEYWORD, CONSTRAINT, CREATE, DOMAIN, ERROR, EXPLAIN, FACTOID, GIVEN, HARD, LAW, LOGIC, MATH, PROOF,
+    SIMPLE, STEP,
 };
 
 /// Raw counts over a text (the features use the system prompt and the last user message).
@@ -41,11 +42,24 @@ pub struct TextStats {
     pub trace_lines: usize,
     pub symbols: usize,
     pub math_marks: usize,
+    pub law: usize,
+    pub logic: usize,
+    /// References to supplied material ("the passage", "the dialogue") near the ends of the text.
+    pub given: usize,
+    /// Bytes of answer-choice text (after the "A." marker), for the options' average length.
+    pub option_bytes: usize,
+    /// Answer choices that are a number or a quantity ("42", "3.5 m/s", "$1,200").
+    pub numeric_options: usize,
+    /// Answer choices that only combine verdicts or labelled claims ("True, False", "Not wrong,
+    /// Wrong", "I and III only"): the question asks to judge several claims at once.
+    pub compound_options: usize,
+    /// Labelled claims to judge: "Statement 1 | …", "Scenario 2: …".
+    pub claim_markers: usize,
 }
 
 impl TextStats {
     /// Every count with its name (diagnostics and data dumps).
-    pub fn named(&self) -> [(&'static str, usize); 25] {
+    pub fn named(&self) -> [(&'static str, usize); 32] {
         [
             ("bytes", self.bytes),
             ("words", self.words),
@@ -72,6 +86,13 @@ impl TextStats {
             ("trace_lines", self.trace_lines),
             ("symbols", self.symbols),
             ("math_marks", self.math_marks),
+            ("law", self.law),
+            ("logic", self.logic),
+            ("given", self.given),
+            ("option_bytes", self.option_bytes),
+            ("numeric_options", self.numeric_options),
+            ("compound_options", self.compound_options),
+            ("claim_markers", self.claim_markers),
         ]
     }
 }
@@ -87,6 +108,9 @@ enum Phrase {
     Think,
     Act,
     Best,
+    /// "statement", "scenario", … — a number and a '|' or ':' next make it a labelled claim.
+    Claim,
+    ClaimNumber,
 }
 
 struct Scanner<'s> {
@@ -114,16 +138,16 @@ impl Scanner<'_> {
         let word = &word[..self.len.min(lexicon::MAX_WORD)];
         if self.first_is_digit {
             s.numbers += 1;
-            self.phrase = Phrase::None;
+            self.phrase = if self.phrase == Phrase::Claim { Phrase::ClaimNumber } else { Phrase::None };
         } else {
             if self.len >= 10 {
                 s.long_words += 1;
             }
             let bits = lexicon::classes(self.key, self.len);
-            let count = |flag: u16| usize::from(bits & flag != 0);
+            let count = |flag: u32| usize::from(bits & flag != 0);
             // What is asked is stated at the start or the end of a prompt, around any pasted
             // material; task words inside the material (an article, a review) are not the task.
-            let task = |flag: u16| usize::from(self.in_window && bits & flag != 0);
+            let task = |flag: u32| usize::from(self.in_window && bits & flag != 0);
             s.simple += task(SIMPLE);
             s.hard += task(HARD);
             s.create += task(CREATE);
@@ -136,6 +160,9 @@ impl Scanner<'_> {
             s.constraint += count(CONSTRAINT);
             s.step += count(STEP);
             s.error += count(ERROR);
+            s.law += count(LAW);
+            s.logic += count(LOGIC);
+            s.given += task(GIVEN);
             self.phrase = match (self.phrase, word) {
                 (Phrase::At, b"least" | b"most") => {
                     s.constraint += 1;
@@ -168,6 +195,7 @@ impl Scanner<'_> {
                 (_, b"think") => Phrase::Think,
                 (_, b"act") => Phrase::Act,
                 (_, b"best" | b"most") if self.in_window => Phrase::Best,
+                _ if bits & CLAIM != 0 => Phrase::Claim,
                 _ => Phrase::None,
             };
         }
@@ -196,6 +224,10 @@ pub fn scan(text: &[u8], stats: &mut TextStats) {
             continue;
         }
         scanner.finish_word();
+        if scanner.phrase == Phrase::ClaimNumber && matches!(b, b'|' | b':') {
+            scanner.stats.claim_markers += 1;
+            scanner.phrase = Phrase::None;
+        }
         let s = &mut *scanner.stats;
         match b {
             b'\n' => {
@@ -235,18 +267,51 @@ fn between_operands(text: &[u8], i: usize) -> bool {
     before.is_some_and(|b| operand(*b)) && after.is_some_and(|b| operand(*b))
 }
 
-/// "A. text", "b) text", "(C) text", "- D: text": one answer choice.
-fn is_option(line: &[u8]) -> bool {
+/// "A. text", "b) text", "(C) text", "- D: text": one answer choice; returns its text.
+fn option_text(line: &[u8]) -> Option<&[u8]> {
     let line = line.strip_prefix(b"- ").unwrap_or(line);
     let line = line.strip_prefix(b"(").unwrap_or(line);
     match line {
-        [letter, mark, rest @ ..] => {
-            matches!(letter, b'A'..=b'H' | b'a'..=b'h')
+        [letter, mark, rest @ ..]
+            if matches!(letter, b'A'..=b'H' | b'a'..=b'h')
                 && matches!(mark, b'.' | b')' | b':')
-                && rest.first().is_none_or(|b| *b == b' ')
+                && rest.first().is_none_or(|b| *b == b' ') =>
+        {
+            Some(rest.trim_ascii())
         }
-        _ => false,
+        _ => None,
     }
+}
+
+/// A quantity: starts with a digit (after an optional sign, currency or decimal point) and has
+/// no more letters than a unit or a variable name needs.
+fn is_numeric_option(text: &[u8]) -> bool {
+    let start = text.iter().position(|b| !matches!(b, b'-' | b'+' | b'$' | b'.' | b'(' | b' '));
+    let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
+    let letters = text.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    start.is_some_and(|i| text[i].is_ascii_digit()) && letters <= digits + 4
+}
+
+/// Words a compound-verdict choice is made of; anything else (a real phrase) disqualifies it.
+const VERDICTS: [&[u8]; 10] = [b"true", b"false", b"wrong", b"right", b"correct", b"incorrect", b"valid", b"invalid", b"yes", b"no"];
+const CONNECTIVES: [&[u8]; 6] = [b"and", b"or", b"both", b"neither", b"nor", b"only"];
+
+/// "True, False", "Not wrong, Wrong", "I and III only", "II, III": only verdicts, Roman claim
+/// numbers, "not" and connectives, joined by a comma or a connective — several claims judged in
+/// one choice. A single "Yes" or "Not wrong" is not compound.
+fn is_compound_option(text: &[u8]) -> bool {
+    let (mut verdicts, mut joined) = (0, text.contains(&b','));
+    for word in text.split(|b| !b.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+        let is = |list: &[&[u8]]| list.iter().any(|v| word.eq_ignore_ascii_case(v));
+        if word.iter().all(|b| matches!(b, b'I' | b'V' | b'X')) || is(&VERDICTS) {
+            verdicts += 1;
+        } else if is(&CONNECTIVES) {
+            joined = true;
+        } else if !word.eq_ignore_ascii_case(b"not") {
+            return false;
+        }
+    }
+    verdicts >= 1 && joined
 }
 
 fn classify_line(line: &[u8], s: &mut TextStats) {
@@ -259,8 +324,11 @@ fn classify_line(line: &[u8], s: &mut TextStats) {
         return;
     }
     let rest = &trimmed[1..];
-    if is_option(trimmed) {
+    if let Some(text) = option_text(trimmed) {
         s.options += 1;
+        s.option_bytes += text.len();
+        s.numeric_options += usize::from(is_numeric_option(text));
+        s.compound_options += usize::from(is_compound_option(text));
         return;
     }
     let digits = trimmed.iter().take_while(|b| b.is_ascii_digit()).count();
