@@ -10,12 +10,14 @@
 pub mod anthropic;
 pub mod breaker;
 pub mod demo;
+mod http;
 pub mod openai;
 pub mod retry;
 pub mod retry_budget;
 pub mod sse;
 pub mod sse_parse;
 pub mod ssrf;
+mod stream;
 pub mod upstream;
 
 use std::pin::Pin;
@@ -115,7 +117,10 @@ pub fn breaker_key(model: &ModelEntry) -> breaker::BreakerKey {
 pub async fn chat(upstream: &upstream::Upstream, call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
     match call.model.provider.kind {
         sluice_domain::provider::ProviderKind::Demo => Ok(demo::chat(&call)),
-        sluice_domain::provider::ProviderKind::Anthropic => anthropic::chat(&call).await,
+        sluice_domain::provider::ProviderKind::Anthropic => {
+            let prepared = anthropic::prepare_chat(&call.model.provider, &call.body, call.stream)?;
+            retry::with_retries(upstream, &breaker_key(call.model), |_| anthropic::chat(upstream, &prepared, call.stream)).await
+        }
         sluice_domain::provider::ProviderKind::Openai | sluice_domain::provider::ProviderKind::OpenaiCompatible => {
             let prepared = openai::prepare_chat(&call.model.provider, &call.body, call.stream)?;
             retry::with_retries(upstream, &breaker_key(call.model), |_| openai::chat(upstream, &prepared, call.stream)).await

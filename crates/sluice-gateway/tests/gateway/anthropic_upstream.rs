@@ -67,8 +67,13 @@ async fn mock_messages(req: HttpRequest, body: web::Json<Value>, log: web::Data<
     HttpResponse::Ok().json(message())
 }
 
-/// Starts the mock and registers it as an `anthropic` provider serving `claude-mock`.
+/// Starts the mock and registers it as a `local` `anthropic` provider serving `claude-mock`.
 async fn mock_provider(gw: &TestGateway, t: &Tenant) -> Log {
+    mock_provider_in_tier(gw, t, "local").await
+}
+
+/// The same in another trust tier (loopback is only reachable from `local`).
+async fn mock_provider_in_tier(gw: &TestGateway, t: &Tenant, trust_tier: &str) -> Log {
     let log: Log = Arc::default();
     let data = web::Data::new(log.clone());
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -86,7 +91,7 @@ async fn mock_provider(gw: &TestGateway, t: &Tenant) -> Log {
         name: "anthropic-mock",
         kind: "anthropic",
         base_url: &base_url,
-        trust_tier: "external",
+        trust_tier,
         region: None,
         retention_days: Some(30),
         trains_on_data: false,
@@ -201,12 +206,27 @@ async fn openai_callers_reach_an_anthropic_provider_translated() {
 async fn a_provider_refusal_is_a_502_in_the_callers_shape_and_costs_nothing() {
     let gw = spawn().await;
     let t = gw.tenant().await;
-    mock_provider(&gw, &t).await;
+    let log = mock_provider(&gw, &t).await;
     let res = gw.messages(&t.secret, messages_body(MODEL, "overload")).await;
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    assert!(log.lock().unwrap().len() > 1, "529 is retried before anything reached the caller (shared retry loop)");
     let err: Value = res.json().await.unwrap();
     assert_eq!(err["type"], "error");
     assert!(err["error"]["message"].as_str().unwrap().contains("Overloaded"), "{err}");
+    let rows = gw.ledger_rows(t.key, 1).await;
+    assert_eq!((rows[0].status.as_str(), rows[0].cost_nano), ("upstream_error", 0));
+}
+
+#[tokio::test]
+async fn an_external_anthropic_provider_cannot_reach_a_loopback_address() {
+    let gw = spawn().await;
+    let t = gw.tenant().await;
+    let log = mock_provider_in_tier(&gw, &t, "external").await;
+    let res = gw.messages(&t.secret, messages_body(MODEL, "hello")).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let err: Value = res.json().await.unwrap();
+    assert!(err["error"]["message"].as_str().unwrap().contains("trust tier may not reach"), "{err}");
+    assert!(log.lock().unwrap().is_empty(), "the shared client's resolver refused before connecting");
     let rows = gw.ledger_rows(t.key, 1).await;
     assert_eq!((rows[0].status.as_str(), rows[0].cost_nano), ("upstream_error", 0));
 }

@@ -11,16 +11,13 @@
 //!
 //! One call here is one attempt; retries and the circuit breaker wrap it (`providers::retry`).
 
-mod http;
-mod stream;
-
 use serde_json::{Map, Value};
 
+use super::http::{self, Prepared};
+use super::stream;
 use super::upstream::Upstream;
 use super::{ChatOutcome, TokenUsage, UpstreamError};
 use crate::snapshot::ProviderEntry;
-
-pub use http::Prepared;
 
 pub fn prepare_chat<'a>(provider: &'a ProviderEntry, body: &Map<String, Value>, stream: bool) -> Result<Prepared<'a>, UpstreamError> {
     Prepared::new(provider, "chat/completions", body, stream)
@@ -34,27 +31,21 @@ fn usage_of(body: &Value) -> Option<TokenUsage> {
     body.get("usage").filter(|u| !u.is_null()).and_then(TokenUsage::from_openai)
 }
 
-async fn json(upstream: &Upstream, prepared: &Prepared<'_>) -> Result<Value, UpstreamError> {
-    let response = http::send(upstream, prepared).await?;
-    let bytes = http::read_body(response, upstream.settings.idle_timeout, upstream.settings.max_response_bytes).await?;
-    serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Broken("the provider's response is not valid JSON".into()))
-}
-
 /// One chat attempt: the complete response, or the stream once its first event arrived.
 pub async fn chat(upstream: &Upstream, prepared: &Prepared<'_>, streaming: bool) -> Result<ChatOutcome, UpstreamError> {
     if streaming {
         let response = http::send(upstream, prepared).await?;
-        let events = stream::first_event(stream::events(response, upstream.settings.idle_timeout)).await?;
+        let events = stream::first_event(stream::events(response, upstream.settings.idle_timeout, None)).await?;
         return Ok(ChatOutcome::Stream(events));
     }
-    let body = json(upstream, prepared).await?;
+    let body = http::json(upstream, prepared).await?;
     let usage = usage_of(&body);
     Ok(ChatOutcome::Complete { body, usage })
 }
 
 /// One embeddings attempt: the provider's body as is, and its usage if it reported one.
 pub async fn embeddings(upstream: &Upstream, prepared: &Prepared<'_>) -> Result<(Value, Option<TokenUsage>), UpstreamError> {
-    let body = json(upstream, prepared).await?;
+    let body = http::json(upstream, prepared).await?;
     let usage = usage_of(&body);
     Ok((body, usage))
 }

@@ -1,6 +1,8 @@
-//! One HTTP exchange with an OpenAI-dialect provider: the request (URL, credential, body), the
-//! first-byte timeout around the response headers, the idle timeout around each body chunk, and
-//! turning failures into [`UpstreamError`]s.
+//! One HTTP exchange with a provider over the shared [`Upstream`] client: the request (URL,
+//! credential in the provider's own header, body), the first-byte timeout around the response
+//! headers, the idle timeout around each body chunk, and turning failures into
+//! [`UpstreamError`]s. OpenAI-shaped and Anthropic providers differ here only in how the
+//! credential is sent.
 //!
 //! What reaches the caller is chosen here: a provider's error message is passed on for request
 //! errors (it explains what was wrong with *their* request), but never for 401/403 — those are
@@ -25,12 +27,25 @@ const MAX_MESSAGE_CHARS: usize = 1000;
 /// Largest error body read from a provider.
 const MAX_ERROR_BODY: usize = 64 << 10;
 
+/// The API version of Anthropic's request and response shapes this gateway follows; pinned
+/// here so a caller's headers never choose what is sent upstream.
+pub const ANTHROPIC_VERSION: &str = "2023-06-01";
+
+/// How the provider wants its credential.
+enum Auth<'a> {
+    None,
+    /// `Authorization: Bearer` (OpenAI and compatible servers).
+    Bearer(&'a str),
+    /// `x-api-key` with a pinned `anthropic-version`.
+    Anthropic(&'a str),
+}
+
 /// A request ready to be sent, as often as the retries need.
 pub struct Prepared<'a> {
     url: reqwest::Url,
     tier: TrustTier,
     provider: &'a str,
-    credential: Option<&'a str>,
+    auth: Auth<'a>,
     body: Bytes,
     stream: bool,
 }
@@ -44,11 +59,15 @@ impl<'a> Prepared<'a> {
         let url = reqwest::Url::parse(&raw).map_err(|_| invalid())?;
         ssrf::check_literal_host(&url, provider.trust_tier).map_err(|refused| refusal(provider.name.as_str(), &refused))?;
         let credential = provider.credential.as_ref().map(|c| c.expose());
-        if credential.is_none() && provider.kind == ProviderKind::Openai {
-            return Err(UpstreamError::Unavailable(format!("the provider {} has no credential configured", provider.name)));
-        }
+        let missing = || UpstreamError::Unavailable(format!("the provider {} has no credential configured", provider.name));
+        let auth = match (provider.kind, credential) {
+            (ProviderKind::Anthropic, Some(key)) => Auth::Anthropic(key),
+            (ProviderKind::Anthropic | ProviderKind::Openai, None) => return Err(missing()),
+            (_, Some(key)) => Auth::Bearer(key),
+            (_, None) => Auth::None,
+        };
         let body = serde_json::to_vec(body).map(Bytes::from).map_err(|_| UpstreamError::Unavailable("the request could not be encoded".into()))?;
-        Ok(Self { url, tier: provider.trust_tier, provider: &provider.name, credential, body, stream })
+        Ok(Self { url, tier: provider.trust_tier, provider: &provider.name, auth, body, stream })
     }
 }
 
@@ -66,8 +85,10 @@ pub async fn send(upstream: &Upstream, prepared: &Prepared<'_>) -> Result<reqwes
         .header(CONTENT_TYPE, "application/json")
         .header(ACCEPT, accept)
         .body(prepared.body.clone());
-    if let Some(credential) = prepared.credential {
-        request = request.bearer_auth(credential);
+    match prepared.auth {
+        Auth::None => {}
+        Auth::Bearer(key) => request = request.bearer_auth(key),
+        Auth::Anthropic(key) => request = request.header("x-api-key", key).header("anthropic-version", ANTHROPIC_VERSION),
     }
     let response = match tokio::time::timeout(upstream.settings.first_byte_timeout, request.send()).await {
         Err(_) => {
@@ -131,6 +152,13 @@ fn provider_message(body: &[u8]) -> Option<String> {
         Err(_) => String::from_utf8_lossy(body).trim().to_owned(),
     };
     (!text.is_empty()).then(|| text.chars().take(MAX_MESSAGE_CHARS).collect())
+}
+
+/// A complete JSON response (at most the configured size, with the idle timeout per chunk).
+pub async fn json(upstream: &Upstream, prepared: &Prepared<'_>) -> Result<Value, UpstreamError> {
+    let response = send(upstream, prepared).await?;
+    let bytes = read_body(response, upstream.settings.idle_timeout, upstream.settings.max_response_bytes).await?;
+    serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Broken("the provider's response is not valid JSON".into()))
 }
 
 /// `retry-after-ms` (OpenAI), else `Retry-After` in seconds or as an HTTP date.

@@ -21,17 +21,29 @@ struct Reading<S> {
     ready: VecDeque<SseEvent>,
     idle: Duration,
     done: bool,
+    /// Providers whose streams end with a known event (Anthropic's `message_stop`): a stream
+    /// that closes cleanly without it was cut short and is reported as broken, so the caller
+    /// gets an error event instead of a truncated answer that looks whole.
+    terminal: Option<fn(&SseEvent) -> bool>,
+    terminal_seen: bool,
 }
 
 /// The response body as events; ends with an error item on a broken or stalled connection.
-pub fn events(response: reqwest::Response, idle: Duration) -> EventStream {
-    let reading = Reading { bytes: response.bytes_stream(), parser: SseParser::new(), ready: VecDeque::new(), idle, done: false };
+pub fn events(response: reqwest::Response, idle: Duration, terminal: Option<fn(&SseEvent) -> bool>) -> EventStream {
+    let reading = Reading { bytes: response.bytes_stream(), parser: SseParser::new(), ready: VecDeque::new(), idle, done: false, terminal, terminal_seen: false };
     Box::pin(stream::unfold(reading, |mut r| async move {
         loop {
             if let Some(event) = r.ready.pop_front() {
+                if r.terminal.is_some_and(|is_terminal| is_terminal(&event)) {
+                    r.terminal_seen = true;
+                }
                 return Some((Ok(event), r));
             }
             if r.done {
+                if r.terminal.is_some() && !r.terminal_seen {
+                    r.terminal_seen = true; // report it once
+                    return Some((Err(UpstreamError::Broken("the provider's stream ended before its final event".into())), r));
+                }
                 return None;
             }
             match tokio::time::timeout(r.idle, r.bytes.next()).await {
