@@ -465,16 +465,22 @@ fn ipv6(text: &str, sink: &mut Sink) {
 static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let street_types = r"(?:street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|lane|ln\.?|drive|dr\.?|court|ct\.?|way|place|pl\.?|square|sq\.?|terrace|parkway|pkwy|highway|hwy|circle|crescent|close|alley|row|isle|gardens|grove|mews|walk)";
     // Continental street words, usually glued to the name (Koskikatu, Hochstrasse, Nassaustraat).
-    let glued = r"(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|laan|straat|gracht|plein|vej|gade|gata|gatan|vägen|veien|vei|katu|tie|kuja|polku|utca|útja|ulica|ulice|hove|kade|singel|stræde|rinne)";
-    let romance = r"(?:rue|avenue|av\.|avenida|calle|rua|rúa|via|viale|piazza|corso|largo|travessa|praça|plaza|paseo|chemin|allée|impasse|quai|ul\.|al\.|odos|οδός)";
+    let glued = r"(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|laan|straat|gracht|plein|vej|gade|gata|gatan|vägen|veien|vei|katu|tie|kuja|polku|utca|útja|ulica|ulice|hove|kade|singel|stræde|stræti|rinne)";
+    let romance = r"(?:rue|avenue|av\.|avda\.|avenida|calle|c/|ctra\.|carrer|rua|rúa|via|viale|piazza|corso|largo|travessa|praça|plaza|paseo|chemin|allée|impasse|quai|ul\.|al\.|odos|οδός)";
+    // Street words written apart from the name, before the house number: "Gumpendorfer Strasse
+    // 44", "Rolfsens vei 187", "Margrethes plads 17", Hungarian "Király u. 23.", "Bem rakpart 79.".
+    let apart = r"(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|vei|veien|vej|plads|straat|laan|utca|u\.|út|útja|rakpart|körút|tér|sor)";
     let pattern = format!(
         concat!(
             r"(?i:\b\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}\b)",
             r"|(?i:\b\p{{L}}+{gl}\s+\d{{1,5}}\b)",
             r"|(?i:\b\d{{1,6}}\s+\p{{L}}+{gl})",
             r"|(?i:\b{ro}\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}\d{{1,5}}\b)",
-            r"|(?i:\b\d{{1,5}},?\s+{ro}\s+\p{{L}}+)",
-            r"|(?i:\bP\.?\s?O\.?\s?Box\s+\d+)",
+            // "12 rue de la Paix": particles up to the name proper.
+            r"|(?i:\b\d{{1,5}},?\s+{ro}(?:\s+(?:de|la|le|les|du|des|del|della|di|do|da|dos|das))*\s+\p{{L}}[\p{{L}}'-]*)",
+            r"|\b\p{{Lu}}[\p{{L}}'-]+\s+(?i:{ap})\s+\d{{1,5}}[a-z]?\b\.?",
+            // Post-office boxes: English, German, Spanish.
+            r"|(?i:\b(?:P\.?\s?O\.?\s?Box|Postfach|Apartado(?: de correos)?|Casilla)\s+\d+)",
             r"|\b(?:PSC|Unit)\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}",
             r"|(?i:\b(?:APO|FPO|DPO)\s+(?:AE|AP|AA)\s+\d{{5}}\b)",
             // Number, name, number: the house-number-last formats (Hafnarstraeti 5), with a unit.
@@ -491,6 +497,7 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
         st = street_types,
         gl = glued,
         ro = romance,
+        ap = apart,
     );
     super::compile(&pattern)
 });
@@ -624,6 +631,9 @@ fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
     if (m.ends_with("St") || m.ends_with("St.")) && after.trim_start_matches('.').trim_start().starts_with(char::is_uppercase) && !after.starts_with('\n') {
         return false;
     }
+    if self_evident(text, start, end) {
+        return true;
+    }
     let lower = m.to_lowercase();
     let strong_shape = ["box", "apo ", "fpo ", "dpo ", "psc", "corner of"].iter().any(|w| lower.contains(w))
         || (lower.contains(char::is_numeric) && ["apt", "suite", "ste"].iter().any(|w| lower.contains(w)) && lower.split_whitespace().count() >= 4);
@@ -636,6 +646,104 @@ fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
     let block = text[line_start..start].trim_matches([' ', '\t', '>', '?', '*', '-']).is_empty() && (line_rest.len() <= 15 || after.starts_with(','));
     let other_pii = sink.found().iter().any(|f| f.entity.data_class() == sluice_domain::policy::DataClass::Pii);
     strong_shape || cue || unit || block || other_pii
+}
+
+/// English street types, matched as whole words (after trimming a trailing dot).
+const STREET_TYPES: [&str; 36] = [
+    "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "way", "place", "pl", "square",
+    "sq", "terrace", "parkway", "pkwy", "highway", "hwy", "circle", "crescent", "close", "alley", "row", "isle", "gardens", "grove", "mews", "walk",
+    "strasse", "straße",
+];
+
+/// Street words of other languages, written as a word of their own.
+const STREET_WORDS_APART: [&str; 34] = [
+    "rue", "av", "avda", "avenida", "calle", "c/", "ctra", "carrer", "rua", "rúa", "via", "viale", "piazza", "corso", "largo", "travessa", "praça",
+    "plaza", "paseo", "chemin", "allée", "impasse", "quai", "ul", "str", "gasse", "weg", "platz", "vei", "vej", "plads", "utca", "út", "rakpart",
+];
+
+/// Endings of street names written in one word: Hochstrasse, Koskikatu, Nybyvägen, Höfðagata.
+const STREET_SUFFIXES: [&str; 31] = [
+    "strasse", "straße", "gasse", "weg", "allee", "platz", "laan", "straat", "gracht", "plein", "vej", "gade", "gata", "gatan", "vägen", "veien",
+    "vei", "katu", "tie", "kuja", "polku", "utca", "útja", "ulica", "ulice", "kade", "singel", "stræde", "stræti", "rinne", "steenweg",
+];
+
+fn street_word(token: &str) -> bool {
+    let t = token.trim_end_matches(['.', ',']).to_lowercase();
+    STREET_TYPES.contains(&t.as_str()) || STREET_WORDS_APART.contains(&t.as_str()) || t == "u"
+}
+
+/// A street name glued to its street word ("Loorenstrasse"): the word is both name and type.
+fn glued_street(token: &str) -> bool {
+    let t = token.trim_end_matches(['.', ',']).to_lowercase();
+    STREET_SUFFIXES.iter().any(|suf| t.len() > suf.len() + 2 && t.ends_with(suf))
+}
+
+fn house_number(token: &str) -> bool {
+    let t = token.trim_end_matches(['.', ',']);
+    let digits = t.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    (1..=5).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && t.len() - digits.len() <= 1
+}
+
+/// A street match that is an address by its shape alone, cue or not — which is how addresses
+/// appear in prose ("The title refers to 22 Pollen Crescent street in ...", "a flat at
+/// Gumpendorfer Strasse 44"): a house number at one end, a street word (or a name glued to one),
+/// and a capitalised name word. "12 Street", "version 2 Drive" have no name word, "Route 66" and
+/// "Highway 1" no street-word-plus-name shape, "Fifth Avenue" no number; "in 1995 Main Street"
+/// is a year.
+fn self_evident(text: &str, start: usize, end: usize) -> bool {
+    let tokens: Vec<&str> = text[start..end].split_whitespace().collect();
+    let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else { return false };
+    if tokens.len() < 2 || !(house_number(first) || house_number(last)) {
+        return false;
+    }
+    let lowercase_text = !window(text, start, end, 100, 100).bytes().any(|b| b.is_ascii_uppercase());
+    let capitalised = |t: &str| t.chars().next().is_some_and(|c| c.is_uppercase() || (lowercase_text && c.is_alphabetic()));
+    let name_word = |t: &&str| !house_number(t) && capitalised(t) && t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !street_word(t);
+    let has_name = tokens.iter().any(name_word);
+    // Every word between the ends is part of the name: capitalised, a street word or a particle
+    // ("12 rue de la Paix"). A lower-case word means the regex ran into prose ("42 plants. Each
+    // row"), as does a sentence break inside the match.
+    let inner_ok = tokens.iter().enumerate().all(|(i, t)| {
+        let sentence_break = i + 1 < tokens.len() && t.ends_with('.') && t.trim_end_matches('.').chars().count() > 3 && !street_word(t);
+        !sentence_break && (house_number(t) || capitalised(t) || street_word(t) || NAME_PARTICLES.contains(&t.to_lowercase().as_str()))
+    });
+    let has_street = tokens.iter().any(|t| street_word(t) || glued_street(t));
+    // "via Port 22", "connect via SSH 2": a leading lower-case "via" / "av" is a preposition.
+    let lowercase_lead = street_word(first) && !capitalised(first) && !lowercase_text;
+    let year = house_number(first) && first.len() == 4 && {
+        let before = window(text, start, start, 12, 0).to_lowercase();
+        let prev = before.split_whitespace().last().unwrap_or("");
+        ["in", "since", "by", "from", "until", "of", "circa", "year", "before", "after", "c.", "ca."].contains(&prev)
+    };
+    has_name && has_street && inner_ok && !lowercase_lead && !year && !historical(text, start, end) && !building_range(text, start)
+}
+
+/// Particles inside street names of several languages.
+const NAME_PARTICLES: [&str; 20] =
+    ["de", "la", "le", "les", "du", "des", "del", "della", "di", "do", "da", "dos", "das", "van", "von", "der", "den", "el", "al", "y"];
+
+/// A year before 1960 near the street ("In September 1930 ... a flat at 12a Tite Street", "38
+/// Bridge Street (1897)"): a history or architecture text about a building or a long-dead
+/// resident, not somebody's current address.
+fn historical(text: &str, start: usize, end: usize) -> bool {
+    // Around the match, not inside it: "1668 Glyn St" has a house number, not a year.
+    old_year(window(text, start, start, 300, 0)) || old_year(window(text, end, end, 0, 24))
+}
+
+fn old_year(w: &str) -> bool {
+    let w = w.as_bytes();
+    w.windows(4).enumerate().any(|(i, q)| {
+        let bounded = (i == 0 || !w[i - 1].is_ascii_alphanumeric()) && w.get(i + 4).is_none_or(|b| !b.is_ascii_alphanumeric());
+        bounded && q.iter().all(u8::is_ascii_digit) && (b'1'..=b'1').contains(&q[0]) && (q[1] < b'9' || q[2] < b'6')
+    })
+}
+
+/// "Numbers one to 31 Caledonia Place", "Nos 2-8 High Street": a row of buildings.
+fn building_range(text: &str, start: usize) -> bool {
+    let before = window(text, start, start, 30, 0).to_lowercase();
+    let words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+    let joiner = words.first().is_some_and(|w| ["to", "and", "-", "–", "through"].contains(w)) || before.trim_end().ends_with(['-', '–']);
+    joiner && (before.contains("number") || before.contains("nos") || words.get(1).is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()) || ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"].contains(w)))
 }
 
 #[cfg(test)]

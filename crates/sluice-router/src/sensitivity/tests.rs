@@ -132,3 +132,48 @@ fn postal_codes_after_their_name() {
     assert!(addresses("The zip file is 20480 bytes").is_empty());
     assert!(addresses("There were 60614 visitors").is_empty());
 }
+
+fn street(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    scan_text(text, 0, &mut out);
+    out.iter().filter(|f| f.entity == EntityType::StreetAddress).map(|f| text[f.start..f.end].to_string()).collect()
+}
+
+#[test]
+fn addresses_in_prose_of_several_countries() {
+    for (text, part) in [
+        ("The song is named after 12 Elm St street in Dayton, where the band rehearsed.", "12 Elm St"),
+        ("Our studio moved to 48 Kingfisher Crescent last spring.", "48 Kingfisher Crescent"),
+        ("Die Wohnung liegt in der Hauptstraße 5 im zweiten Stock.", "Hauptstraße 5"),
+        ("We stayed at Gumpendorfer Strasse 44 for a week.", "Gumpendorfer Strasse 44"),
+        ("Het kantoor zit op Prinsengracht 263 in het centrum.", "Prinsengracht 263"),
+        ("La tienda está en Calle Mayor 12, junto a la plaza.", "Calle Mayor 12"),
+        ("Ci vediamo in Via Roma 3 alle otto.", "Via Roma 3"),
+        ("Le bureau est au 12 rue de la Paix depuis des années.", "12 rue de la Paix"),
+        ("A loja fica na Rua Augusta 210 perto do rio.", "Rua Augusta 210"),
+        ("Send the form to Postfach 1120 before Friday.", "Postfach 1120"),
+        ("Please forward it to P.O. Box 417, Springfield.", "P.O. Box 417"),
+        ("The meeting was held at Király u. 23. in the old town.", "Király u. 23."),
+    ] {
+        let found = street(text);
+        assert!(found.iter().any(|f| f.contains(part)), "{text}: {found:?}");
+    }
+}
+
+#[test]
+fn street_like_words_that_are_not_addresses() {
+    for text in [
+        "Route 66 crosses eight states.",
+        "Highway 1 is scenic along the coast.",
+        "Chapter 12 Street Art covers murals.",
+        "Upgrade to version 2 Drive support soon.",
+        "Fifth Avenue is famous for its shops.",
+        "Connect via Port 22 and then run the script.",
+        "Ron's garden has 42 plants. Each row has 7 plants.",
+        "In September 1930 he moved into a flat at 12a Tite Street in Chelsea.",
+        "Numbers one to 31 Caledonia Place are listed buildings.",
+        "In 1995 Main Street was repaved.",
+    ] {
+        assert!(street(text).is_empty(), "{text}: {:?}", street(text));
+    }
+}
