@@ -555,8 +555,83 @@ fn addresses(text: &str, runs: &[Run], sink: &mut Sink) {
             }
         }
     }
-    // "sent to 31 Alt Reinickendorf 63": after an address cue, a short stretch that starts like
-    // an address and has a house number.
+    cued_addresses(text, runs, sink);
+    extend_to_block(text, sink);
+}
+
+/// A street finding is one line of an address; widen it to the parts around it that belong to
+/// the same address: a building or unit number right before the house number ("935 69 Gordon
+/// Terrace"), and the lines below it down to the one ending in a postcode ("Apt. 5 / Dallas /
+/// TX 48486"). Added as one covering finding; the pieces inside it are dropped as nested.
+fn extend_to_block(text: &str, sink: &mut Sink) {
+    let streets: Vec<(usize, usize)> = sink.found().iter().filter(|f| f.entity == StreetAddress).map(|f| (f.start, f.end)).collect();
+    for (start, end) in streets {
+        let (s, e) = (leading_number(text, start), block_end(text, end));
+        if (s, e) != (start, end) {
+            sink.add(text, StreetAddress, s, e, 0.75);
+        }
+    }
+}
+
+/// Start of a number of at most six digits that stands alone right before `start` on the same
+/// line ("Flat 3, 21 Baker Street" has its own unit rule; this is the bare "935 69 ...").
+fn leading_number(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
+    if start < 2 || b[start - 1] != b' ' || !b[start].is_ascii_digit() {
+        return start;
+    }
+    let mut s = start - 1;
+    while s > 0 && b[s - 1].is_ascii_digit() {
+        s -= 1;
+    }
+    let alone = s == 0 || matches!(b[s - 1], b' ' | b'\n' | b'>' | b',' | b'\t');
+    if (1..=6).contains(&(start - 1 - s)) && alone { s } else { start }
+}
+
+/// End of the address block below a street line: following short lines (unit, town, region)
+/// up to one that ends in a postcode. Without such a line within four, the block is not
+/// recognisable and the finding keeps its end.
+fn block_end(text: &str, end: usize) -> usize {
+    let rest_of_line = text[end..].split('\n').next().unwrap_or("");
+    if rest_of_line.len() > 32 || rest_of_line.contains(['?', '!', ';']) {
+        return end;
+    }
+    let mut line_start = end + rest_of_line.len();
+    for _ in 0..4 {
+        if line_start >= text.len() {
+            break;
+        }
+        line_start += 1; // the newline
+        let line = text[line_start..].split('\n').next().unwrap_or("");
+        let body = line.trim_start_matches(['>', '?', '*', '-', '|', ' ', '\t']).trim_end();
+        let words = body.split_whitespace().count();
+        if body.is_empty() || body.len() > 48 || words > 6 || body.contains(['?', '!', ';', ':', '@']) {
+            break;
+        }
+        if ends_with_postcode(body) {
+            return line_start + line.trim_end().len();
+        }
+        line_start += line.len();
+    }
+    end
+}
+
+/// "Greenlander 07609", "Dallas TX 48486", "London SW1A 1AA".
+fn ends_with_postcode(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let Some(last) = words.last() else { return false };
+    let digits = (4..=6).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_digit());
+    let uk = words.len() >= 2 && {
+        let (out, inw) = (words[words.len() - 2].as_bytes(), last.as_bytes());
+        (2..=4).contains(&out.len()) && out[0].is_ascii_uppercase() && out.iter().any(u8::is_ascii_digit)
+            && inw.len() == 3 && inw[0].is_ascii_digit() && inw[1..].iter().all(u8::is_ascii_uppercase)
+    };
+    (digits && words.len() >= 2) || uk
+}
+
+/// "sent to 31 Alt Reinickendorf 63": after an address cue, a short stretch that starts like an
+/// address and has a house number.
+fn cued_addresses(text: &str, runs: &[Run], sink: &mut Sink) {
     let Some(cue) = ADDRESS_CUE.as_ref() else { return };
     // A cue ends shortly before the house number (which is among the first tokens after it).
     let windows = address_windows(text, runs, 70, 2);

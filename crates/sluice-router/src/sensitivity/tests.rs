@@ -177,3 +177,15 @@ fn street_like_words_that_are_not_addresses() {
         assert!(street(text).is_empty(), "{text}: {:?}", street(text));
     }
 }
+
+#[test]
+fn address_blocks_take_in_the_building_number_and_the_postcode_line() {
+    let text = "Ingrid Moe\n> 412 18 Linden Terrace\n> Flat 2\n> Tromsø\n> Norway 9008\n\nThanks!";
+    let found = street(text);
+    assert!(found.iter().any(|f| f.starts_with("412 18 Linden Terrace") && f.ends_with("Norway 9008")), "{found:?}");
+    let uk = "Flat 3, 21 Baker Street\nLondon NW1 6XE";
+    assert!(street(uk).iter().any(|f| f.contains("21 Baker Street") && f.ends_with("NW1 6XE")), "{:?}", street(uk));
+    // Without a postcode line the block is not extended into the next paragraph.
+    let text = "Ship it to 7 Orchard Lane\nthanks a lot for all the help";
+    assert!(street(text).iter().all(|f| !f.contains("thanks")), "{:?}", street(text));
+}
