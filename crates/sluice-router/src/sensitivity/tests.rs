@@ -189,3 +189,29 @@ fn address_blocks_take_in_the_building_number_and_the_postcode_line() {
     let text = "Ship it to 7 Orchard Lane\nthanks a lot for all the help";
     assert!(street(text).iter().all(|f| !f.contains("thanks")), "{:?}", street(text));
 }
+
+fn people(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    scan_text(text, 0, &mut out);
+    out.iter().filter(|f| f.entity == EntityType::PersonName).map(|f| text[f.start..f.end].to_string()).collect()
+}
+
+#[test]
+fn knowledge_and_comprehension_questions_are_not_about_private_people() {
+    for text in [
+        "Who was painted first, Greta Lindqvist or Tomasz Wolanski?",
+        "Were both Henrik Dalgaard and Oskar Brennan sculptors?",
+        "Ingrid spilled coffee on the laptop during the meeting.\nWhy did Ingrid do this?",
+    ] {
+        assert!(people(text).is_empty(), "{text}: {:?}", people(text));
+    }
+    // Still a person: a bare question, a question the user asks about someone they know, and
+    // a name only mentioned before an unrelated question.
+    for text in [
+        "Why is Ingrid so impulsive?",
+        "Can you tell me why Ingrid Solberg never replied?",
+        "We read the verses from Yuri Bulgakov's notebook. Is there a better example than early Bulgakov?",
+    ] {
+        assert!(!people(text).is_empty(), "{text}");
+    }
+}
