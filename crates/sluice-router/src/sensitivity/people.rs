@@ -77,7 +77,12 @@ fn third_person_questions(text: &str) -> Vec<Question<'_>> {
     let mut out = Vec::new();
     let mut from = 0;
     for (q, _) in text.match_indices('?') {
-        let start = sentence_start(text, q).max(from);
+        let mut start = sentence_start(text, q).max(from);
+        // "And I was wondering What does Bailey need to do?", "Given the context: How would
+        // …": a capitalised question word inside the sentence starts the question proper.
+        if let Some(i) = embedded_question(&text[start..q]) {
+            start += i;
+        }
         let sentence = &text[start..q];
         from = q + 1;
         let words: Vec<String> = sentence.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
@@ -91,7 +96,7 @@ fn third_person_questions(text: &str) -> Vec<Question<'_>> {
     out
 }
 
-/// Start of the sentence that ends at `end`: after the previous line break, `?`, `!`, or a full
+/// Start of the sentence that ends at `end`: after the previous line break, `?`, `!`, `: `, or a full
 /// stop before a space — not the dot of an initial or a title ("Edwin L. Drake", "Mr. Hussein").
 fn sentence_start(text: &str, end: usize) -> usize {
     let b = text.as_bytes();
@@ -100,6 +105,7 @@ fn sentence_start(text: &str, end: usize) -> usize {
         i -= 1;
         match b[i] {
             b'\n' | b'?' | b'!' => return i + 1,
+            b':' if b.get(i + 1) == Some(&b' ') => return i + 1,
             b'.' if b.get(i + 1).is_some_and(u8::is_ascii_whitespace) => {
                 let word = text[..i].rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
                 let abbreviation = word.chars().count() <= 1 || TITLES.iter().any(|t| t.eq_ignore_ascii_case(word)) || word == "St";
@@ -113,6 +119,28 @@ fn sentence_start(text: &str, end: usize) -> usize {
     0
 }
 
+/// Offset of a capitalised wh-word that is not the first word of `sentence`.
+fn embedded_question(sentence: &str) -> Option<usize> {
+    const WH: [&str; 7] = ["Who", "What", "Which", "Where", "When", "Why", "How"];
+    let first = sentence.find(|c: char| c.is_alphabetic())?;
+    sentence.match_indices(|c: char| c.is_ascii_uppercase()).map(|(i, _)| i).filter(|&i| i > first).find(|&i| {
+        let before_ok = sentence[..i].ends_with([' ', '"', ':']);
+        let word = sentence[i..].split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        before_ok && WH.contains(&word)
+    })
+}
+
+/// Words of public life — occupations, works, fame — that make a third-person question about a
+/// named person a trivia question ("What is the occupation of …", "What films featured the
+/// character …", "… was a footballer for a club that plays where?").
+const PUBLIC_ROLE_WORDS: &str = "occupation profession nationality born died actor actress singer musician musicians band
+album song songs film films movie movies character characters starring starred directed director book books novel
+author wrote written published footballer player club team athlete artist painter composer politician crooner";
+
+fn public_roles(sentence: &str) -> bool {
+    sentence.split(|c: char| !c.is_alphabetic()).filter(|w| w.len() >= 3).any(|w| PUBLIC_ROLE_WORDS.split_whitespace().any(|r| r.eq_ignore_ascii_case(w)))
+}
+
 /// A question sentence (without its `?`) and whether it asks with a wh-word.
 struct Question<'t> {
     text: &'t str,
@@ -121,7 +149,8 @@ struct Question<'t> {
 
 /// Whether a name is the subject of a knowledge or comprehension question: it occurs in one of
 /// `questions` and either the question compares ("Who was born first, A or B?", "Were both A
-/// and B authors?", "… have in common?") or the text also tells a story about the same name
+/// and B authors?", "… have in common?"), or asks about public life ([`PUBLIC_ROLE_WORDS`]), or
+/// the text also tells a story about the same name
 /// and then asks a wh-question about it ("Bailey relieved her friends … Why did Bailey do
 /// this?"). A bare "Why is Katrine so impulsive?" is neither, and stays a possible private
 /// person; so does "… Is there a better example than early Bulgakov?".
@@ -132,7 +161,8 @@ fn asked_about(text: &str, name_tokens: &[&str], questions: &[Question]) -> bool
         let in_questions: usize = questions.iter().map(|q| occurs(q.text, t)).sum();
         let in_wh: usize = questions.iter().filter(|q| q.wh).map(|q| occurs(q.text, t)).sum();
         let comparing = questions.iter().any(|q| occurs(q.text, t) > 0 && COMPARING.iter().any(|c| q.text.to_lowercase().contains(c)));
-        comparing || (in_wh > 0 && occurs(text, t) > in_questions)
+        let about_public_life = questions.iter().any(|q| occurs(q.text, t) > 0 && public_roles(q.text));
+        comparing || about_public_life || (in_wh > 0 && occurs(text, t) > in_questions)
     })
 }
 
