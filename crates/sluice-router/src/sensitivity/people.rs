@@ -166,6 +166,18 @@ fn asked_about(text: &str, name_tokens: &[&str], questions: &[Question]) -> bool
     })
 }
 
+/// Public roles written right before a name ("Microsoft spokesman Sean Sundwell", "Senator
+/// Hale") introduce someone speaking in public; right after a single word ("Milan goalkeeper
+/// Dida") they make the word a team or an employer.
+const PUBLIC_ROLES: [&str; 22] = [
+    "spokesman", "spokeswoman", "spokesperson", "senator", "congressman", "congresswoman", "governor", "mayor", "minister", "chancellor",
+    "premier", "president", "chairman", "chairwoman", "goalkeeper", "striker", "midfielder", "defender", "coach", "actor", "actress", "singer",
+];
+
+fn is_public_role(w: &str) -> bool {
+    PUBLIC_ROLES.iter().any(|r| r.eq_ignore_ascii_case(w))
+}
+
 fn is_famous(w: &str) -> bool {
     let w = strip_possessive(w);
     FAMOUS.split_whitespace().any(|f| f.eq_ignore_ascii_case(w))
@@ -317,7 +329,8 @@ pub fn scan(text: &str, sink: &mut Sink) {
             strong == 1 && person_context(text, toks[i].start, toks[end].end, before, next_word)
         };
         let famous = names.iter().any(|w| is_famous(w));
-        let accept = accept && !famous && !asked_about(text, &names, &questions);
+        let next_is_role = names.len() == 1 && is_public_role(next_word);
+        let accept = accept && !famous && !asked_about(text, &names, &questions) && !is_public_role(prev_word) && !next_is_role;
         if accept {
             add(text, sink, toks[i].start, toks[end].end, if names.len() >= 2 { 0.6 } else { 0.45 });
         }

@@ -202,6 +202,7 @@ fn knowledge_and_comprehension_questions_are_not_about_private_people() {
         "Who was painted first, Greta Lindqvist or Tomasz Wolanski?",
         "Were both Henrik Dalgaard and Oskar Brennan sculptors?",
         "Ingrid spilled coffee on the laptop during the meeting.\nWhy did Ingrid do this?",
+        "\"We will appeal,\" club spokesman Henrik Dalgaard said on Monday.",
     ] {
         assert!(people(text).is_empty(), "{text}: {:?}", people(text));
     }
