@@ -463,7 +463,7 @@ fn ipv6(text: &str, sink: &mut Sink) {
 // ---- street addresses -------------------------------------------------------------------------
 
 static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    let street_types = r"(?:street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|lane|ln\.?|drive|dr\.?|court|ct\.?|way|place|pl\.?|square|sq\.?|terrace|parkway|pkwy|highway|hwy|circle|crescent|close|alley|row|isle|gardens|grove|mews|walk)";
+    let street_types = r"(?:street|st\.?|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|lane|ln\.?|drive|dr\.?|court|ct\.?|way|place|pl\.?|square|sq\.?|terrace|parkway|pkwy|highway|hwy|circle|crescent|close|alley|row|isle|gardens|grove|mews|walk|str\.?)";
     // Continental street words, usually glued to the name (Koskikatu, Hochstrasse, Nassaustraat).
     let glued = r"(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|laan|straat|gracht|plein|vej|gade|gata|gatan|vägen|veien|vei|katu|tie|kuja|polku|utca|útja|ulica|ulice|hove|kade|singel|stræde|stræti|rinne)";
     let romance = r"(?:rue|avenue|av\.|avda\.|avenida|calle|c/|ctra\.|carrer|rua|rúa|via|viale|piazza|corso|largo|travessa|praça|plaza|paseo|chemin|allée|impasse|quai|ul\.|al\.|odos|οδός)";
@@ -473,7 +473,8 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let pattern = format!(
         concat!(
             r"(?i:\b\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}\b)",
-            r"|(?i:\b\p{{L}}+{gl}\s+\d{{1,5}}\b)",
+            // "Hochstrasse 96", "Paul-Nevermann-Platz 47".
+            r"|(?i:\b\p{{L}}[\p{{L}}-]*{gl}\s+\d{{1,5}}\b)",
             r"|(?i:\b\d{{1,6}}\s+\p{{L}}+{gl})",
             r"|(?i:\b{ro}\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}\d{{1,5}}\b)",
             // "12 rue de la Paix": particles up to the name proper.
@@ -557,6 +558,30 @@ fn addresses(text: &str, runs: &[Run], sink: &mut Sink) {
     }
     cued_addresses(text, runs, sink);
     extend_to_block(text, sink);
+    other_streets(text, sink);
+}
+
+/// Capitalised name(s) and an English street type, no number: "Marina Fort Street".
+static NAMED_STREET: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    super::compile(r"\b\p{Lu}[\p{L}'-]+(?: \p{Lu}[\p{L}'-]+){0,2} (?:Street|Road|Avenue|Lane|Drive|Boulevard|Court|Crescent|Terrace|Place|Square)\b")
+});
+
+/// Once a text gives somebody's street address, the other streets it names (without a number)
+/// narrow down the same person's whereabouts — "… shows on Marina Fort Street" — so they are
+/// reported too, at low confidence. A text without an address keeps its street names public
+/// ("Fifth Avenue is famous").
+fn other_streets(text: &str, sink: &mut Sink) {
+    if !sink.found().iter().any(|f| f.entity == StreetAddress) {
+        return;
+    }
+    let Some(re) = NAMED_STREET.as_ref() else { return };
+    for m in re.find_iter(text) {
+        let first = m.as_str().split(' ').next().unwrap_or("");
+        let function_word = STREET_STOPWORDS.contains(&first.to_lowercase().as_str()) || ["The", "This", "That", "On", "In", "At"].contains(&first);
+        if !function_word && !sink.covered(m.start(), m.end()) {
+            sink.add(text, StreetAddress, m.start(), m.end(), 0.4);
+        }
+    }
 }
 
 /// A street finding is one line of an address; widen it to the parts around it that belong to
@@ -577,14 +602,21 @@ fn extend_to_block(text: &str, sink: &mut Sink) {
 /// line ("Flat 3, 21 Baker Street" has its own unit rule; this is the bare "935 69 ...").
 fn leading_number(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
-    if start < 2 || b[start - 1] != b' ' || !b[start].is_ascii_digit() {
+    if start < 2 || b[start - 1] != b' ' || !b[start].is_ascii_alphanumeric() {
         return start;
     }
     let mut s = start - 1;
     while s > 0 && b[s - 1].is_ascii_digit() {
         s -= 1;
     }
-    let alone = s == 0 || matches!(b[s - 1], b' ' | b'\n' | b'>' | b',' | b'\t');
+    // Before a house number any separator will do; before "P.O. Box 41" or "Via Roma 3" the
+    // number must open the line or follow a comma ("Geolytics, 43 P.O. Box 41").
+    let alone = if b[start].is_ascii_digit() {
+        s == 0 || matches!(b[s - 1], b' ' | b'\n' | b'>' | b',' | b'\t')
+    } else {
+        let lead = text[..s].trim_end_matches(' ');
+        lead.is_empty() || lead.ends_with([',', '\n', '>', '?'])
+    };
     if (1..=6).contains(&(start - 1 - s)) && alone { s } else { start }
 }
 
@@ -710,7 +742,7 @@ fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
         return true;
     }
     let lower = m.to_lowercase();
-    let strong_shape = ["box", "apo ", "fpo ", "dpo ", "psc", "corner of"].iter().any(|w| lower.contains(w))
+    let strong_shape = ["box", "postfach", "apartado", "casilla", "apo ", "fpo ", "dpo ", "psc", "corner of"].iter().any(|w| lower.contains(w))
         || (lower.contains(char::is_numeric) && ["apt", "suite", "ste"].iter().any(|w| lower.contains(w)) && lower.split_whitespace().count() >= 4);
     let before = window(text, start, start, 60, 0).to_lowercase();
     let cue = ADDRESS_CONTEXT.iter().any(|c| before.contains(c)) || window(text, start, start, 100, 0).to_lowercase().contains("address");
@@ -843,7 +875,7 @@ mod tests {
 
     #[test]
     fn regexes_compile() {
-        assert!(IBAN.is_some() && NATIONAL_ID.is_some() && IPV6.is_some() && ADDRESS.is_some() && ADDRESS_CUE.is_some());
+        assert!(IBAN.is_some() && NATIONAL_ID.is_some() && IPV6.is_some() && ADDRESS.is_some() && ADDRESS_CUE.is_some() && NAMED_STREET.is_some());
     }
 
     #[test]

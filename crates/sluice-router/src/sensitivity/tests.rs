@@ -216,3 +216,13 @@ fn knowledge_and_comprehension_questions_are_not_about_private_people() {
         assert!(!people(text).is_empty(), "{text}");
     }
 }
+
+#[test]
+fn street_names_without_a_number_only_next_to_an_address() {
+    let text = "Our rehearsal room is at 14 Quarry Lane, two blocks from Marlow Bridge Road.";
+    assert!(street(text).iter().any(|f| f == "Marlow Bridge Road"), "{:?}", street(text));
+    assert!(street("Fifth Avenue is famous for its shops, and so is Abbey Road.").is_empty());
+    assert!(street("Sie wohnt am Paul-Lincke-Platz 7 im Hinterhaus.").iter().any(|f| f.contains("Paul-Lincke-Platz 7")));
+    let text = "We'll meet Friday at Norvale Ltd, 17 P.O. Box 220, Ilulissat";
+    assert!(street(text).iter().any(|f| f.starts_with("17 P.O. Box 220")), "{:?}", street(text));
+}
