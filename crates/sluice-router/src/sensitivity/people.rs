@@ -206,7 +206,7 @@ version fan fans family house wedding funeral case story stories quote quotes ly
 }
 
 /// Whether the text is a multiple-choice item: at least three option lines ("A. …", "(b) …").
-fn quiz(text: &str) -> bool {
+pub(crate) fn quiz(text: &str) -> bool {
     if super::contains_ci(text, "which of the following") {
         return true;
     }
