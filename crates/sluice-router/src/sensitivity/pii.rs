@@ -757,7 +757,8 @@ fn street_match_ok(text: &str, start: usize, end: usize, sink: &Sink) -> bool {
     strong_shape || cue || unit || block || other_pii
 }
 
-/// English street types, matched as whole words (after trimming a trailing dot).
+/// English street types (and the German one, often written apart: "Augsburger Strasse"),
+/// matched as whole words after trimming a trailing dot.
 const STREET_TYPES: [&str; 36] = [
     "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "way", "place", "pl", "square",
     "sq", "terrace", "parkway", "pkwy", "highway", "hwy", "circle", "crescent", "close", "alley", "row", "isle", "gardens", "grove", "mews", "walk",
@@ -843,7 +844,8 @@ fn old_year(w: &str) -> bool {
     let w = w.as_bytes();
     w.windows(4).enumerate().any(|(i, q)| {
         let bounded = (i == 0 || !w[i - 1].is_ascii_alphanumeric()) && w.get(i + 4).is_none_or(|b| !b.is_ascii_alphanumeric());
-        bounded && q.iter().all(u8::is_ascii_digit) && (b'1'..=b'1').contains(&q[0]) && (q[1] < b'9' || q[2] < b'6')
+        // 1000–1899 or 1900–1959.
+        bounded && q.iter().all(u8::is_ascii_digit) && q[0] == b'1' && (q[1] < b'9' || q[2] < b'6')
     })
 }
 
