@@ -45,7 +45,7 @@ const EPONYM_NOUNS: &str = "curve curves structure structures doctrine cocktail 
 principle principles test tests model models paradox syndrome disease scale index constant number numbers rule method
 algorithm distribution cycle hypothesis experiment prize award medal foundation institute university college school
 investments capital partners associates holdings group inc llc ltd corp company orchestra band brothers sons motors
-airlines hotel hotels street avenue road square bridge park county city island islands river bay";
+airlines hotel hotels corporation plc llp gmbh pc street avenue road square bridge park county city island islands river bay";
 
 /// Surnames of the best-known historical and public figures (general knowledge): counterfactual
 /// and trivia questions ("What if Isaac Newton…") are about them, not about a private person.
@@ -63,6 +63,119 @@ babbage gauss euler newton pythagoras euclid archimedes confucius buddha muhamma
 fn appositive(after: &str) -> bool {
     let a = after.trim_start_matches(['\'', '’', 's']).to_ascii_lowercase();
     [", who ", ", the ", ", a ", ", an ", ", former ", ", chief ", ", president "].iter().any(|p| a.starts_with(p))
+}
+
+/// Third-person questions in the text ("Who was born first, Pablo Trapero or Aleksander Ford?",
+/// "Why did Bailey do this?"): each is the stretch of its line up to a `?` that asks with a
+/// question word and speaks of nobody as "I", "my" or "you". People asked about that way are
+/// the subject of a knowledge or reading-comprehension question — public figures or invented
+/// characters; a user asking about somebody they know says "my friend", "can you", "I".
+fn third_person_questions(text: &str) -> Vec<Question<'_>> {
+    const WH: [&str; 9] = ["who", "whom", "whose", "what", "which", "where", "when", "why", "how"];
+    const AUX: [&str; 8] = ["do", "does", "did", "were", "was", "is", "are", "has"];
+    const PERSONAL: [&str; 11] = ["i", "me", "my", "mine", "we", "us", "our", "you", "your", "u", "i'm"];
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (q, _) in text.match_indices('?') {
+        let mut start = sentence_start(text, q).max(from);
+        // "And I was wondering What does Bailey need to do?", "Given the context: How would
+        // …": a capitalised question word inside the sentence starts the question proper.
+        if let Some(i) = embedded_question(&text[start..q]) {
+            start += i;
+        }
+        let sentence = &text[start..q];
+        from = q + 1;
+        let words: Vec<String> = sentence.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        let wh = words.iter().any(|w| WH.contains(&w.as_str()));
+        let asks = wh || words.first().is_some_and(|w| AUX.contains(&w.as_str()));
+        let personal = words.iter().any(|w| PERSONAL.contains(&w.as_str()));
+        if asks && !personal {
+            out.push(Question { text: sentence, wh });
+        }
+    }
+    out
+}
+
+/// Start of the sentence that ends at `end`: after the previous line break, `?`, `!`, `: `, or a full
+/// stop before a space — not the dot of an initial or a title ("Edwin L. Drake", "Mr. Hussein").
+fn sentence_start(text: &str, end: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = end;
+    while i > 0 {
+        i -= 1;
+        match b[i] {
+            b'\n' | b'?' | b'!' => return i + 1,
+            b':' if b.get(i + 1) == Some(&b' ') => return i + 1,
+            b'.' if b.get(i + 1).is_some_and(u8::is_ascii_whitespace) => {
+                let word = text[..i].rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+                let abbreviation = word.chars().count() <= 1 || TITLES.iter().any(|t| t.eq_ignore_ascii_case(word)) || word == "St";
+                if !abbreviation {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    0
+}
+
+/// Offset of a capitalised wh-word that is not the first word of `sentence`.
+fn embedded_question(sentence: &str) -> Option<usize> {
+    const WH: [&str; 7] = ["Who", "What", "Which", "Where", "When", "Why", "How"];
+    let first = sentence.find(|c: char| c.is_alphabetic())?;
+    sentence.match_indices(|c: char| c.is_ascii_uppercase()).map(|(i, _)| i).filter(|&i| i > first).find(|&i| {
+        let before_ok = sentence[..i].ends_with([' ', '"', ':']);
+        let word = sentence[i..].split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        before_ok && WH.contains(&word)
+    })
+}
+
+/// Words of public life — occupations, works, fame — that make a third-person question about a
+/// named person a trivia question ("What is the occupation of …", "What films featured the
+/// character …", "… was a footballer for a club that plays where?").
+const PUBLIC_ROLE_WORDS: &str = "occupation profession nationality born died actor actress singer musician musicians band
+album song songs film films movie movies character characters starring starred directed director book books novel
+author wrote written published footballer player club team athlete artist painter composer politician crooner";
+
+fn public_roles(sentence: &str) -> bool {
+    sentence.split(|c: char| !c.is_alphabetic()).filter(|w| w.len() >= 3).any(|w| PUBLIC_ROLE_WORDS.split_whitespace().any(|r| r.eq_ignore_ascii_case(w)))
+}
+
+/// A question sentence (without its `?`) and whether it asks with a wh-word.
+struct Question<'t> {
+    text: &'t str,
+    wh: bool,
+}
+
+/// Whether a name is the subject of a knowledge or comprehension question: it occurs in one of
+/// `questions` and either the question compares ("Who was born first, A or B?", "Were both A
+/// and B authors?", "… have in common?"), or asks about public life ([`PUBLIC_ROLE_WORDS`]), or
+/// the text also tells a story about the same name
+/// and then asks a wh-question about it ("Bailey relieved her friends … Why did Bailey do
+/// this?"). A bare "Why is Katrine so impulsive?" is neither, and stays a possible private
+/// person; so does "… Is there a better example than early Bulgakov?".
+fn asked_about(text: &str, name_tokens: &[&str], questions: &[Question]) -> bool {
+    const COMPARING: [&str; 6] = [" or ", " both ", " same ", " in common", " first", " and "];
+    let occurs = |hay: &str, t: &str| hay.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| *w == t).count();
+    name_tokens.iter().map(|t| strip_possessive(t)).filter(|t| t.chars().count() >= 3).any(|t| {
+        let in_questions: usize = questions.iter().map(|q| occurs(q.text, t)).sum();
+        let in_wh: usize = questions.iter().filter(|q| q.wh).map(|q| occurs(q.text, t)).sum();
+        let comparing = questions.iter().any(|q| occurs(q.text, t) > 0 && COMPARING.iter().any(|c| q.text.to_lowercase().contains(c)));
+        let about_public_life = questions.iter().any(|q| occurs(q.text, t) > 0 && public_roles(q.text));
+        comparing || about_public_life || (in_wh > 0 && occurs(text, t) > in_questions)
+    })
+}
+
+/// Public roles written right before a name ("Microsoft spokesman Sean Sundwell", "Senator
+/// Hale") introduce someone speaking in public; right after a single word ("Milan goalkeeper
+/// Dida") they make the word a team or an employer.
+const PUBLIC_ROLES: [&str; 22] = [
+    "spokesman", "spokeswoman", "spokesperson", "senator", "congressman", "congresswoman", "governor", "mayor", "minister", "chancellor",
+    "premier", "president", "chairman", "chairwoman", "goalkeeper", "striker", "midfielder", "defender", "coach", "actor", "actress", "singer",
+];
+
+fn is_public_role(w: &str) -> bool {
+    PUBLIC_ROLES.iter().any(|r| r.eq_ignore_ascii_case(w))
 }
 
 fn is_famous(w: &str) -> bool {
@@ -93,7 +206,7 @@ version fan fans family house wedding funeral case story stories quote quotes ly
 }
 
 /// Whether the text is a multiple-choice item: at least three option lines ("A. …", "(b) …").
-fn quiz(text: &str) -> bool {
+pub(crate) fn quiz(text: &str) -> bool {
     if super::contains_ci(text, "which of the following") {
         return true;
     }
@@ -158,6 +271,7 @@ pub fn scan(text: &str, sink: &mut Sink) {
         return;
     }
     let lowercase_text = !text.chars().any(char::is_uppercase);
+    let questions = third_person_questions(text);
     let toks = tokens(text);
     let word = |k: usize| &text[toks[k].start..toks[k].end];
     // A name-like token: capitalised (any case in an all-lower-case text, where only
@@ -215,7 +329,8 @@ pub fn scan(text: &str, sink: &mut Sink) {
             strong == 1 && person_context(text, toks[i].start, toks[end].end, before, next_word)
         };
         let famous = names.iter().any(|w| is_famous(w));
-        let accept = accept && !famous;
+        let next_is_role = names.len() == 1 && is_public_role(next_word);
+        let accept = accept && !famous && !asked_about(text, &names, &questions) && !is_public_role(prev_word) && !next_is_role;
         if accept {
             add(text, sink, toks[i].start, toks[end].end, if names.len() >= 2 { 0.6 } else { 0.45 });
         }

@@ -132,3 +132,98 @@ fn postal_codes_after_their_name() {
     assert!(addresses("The zip file is 20480 bytes").is_empty());
     assert!(addresses("There were 60614 visitors").is_empty());
 }
+
+fn street(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    scan_text(text, 0, &mut out);
+    out.iter().filter(|f| f.entity == EntityType::StreetAddress).map(|f| text[f.start..f.end].to_string()).collect()
+}
+
+#[test]
+fn addresses_in_prose_of_several_countries() {
+    for (text, part) in [
+        ("The song is named after 12 Elm St street in Dayton, where the band rehearsed.", "12 Elm St"),
+        ("Our studio moved to 48 Kingfisher Crescent last spring.", "48 Kingfisher Crescent"),
+        ("Die Wohnung liegt in der Hauptstraße 5 im zweiten Stock.", "Hauptstraße 5"),
+        ("We stayed at Gumpendorfer Strasse 44 for a week.", "Gumpendorfer Strasse 44"),
+        ("Het kantoor zit op Prinsengracht 263 in het centrum.", "Prinsengracht 263"),
+        ("La tienda está en Calle Mayor 12, junto a la plaza.", "Calle Mayor 12"),
+        ("Ci vediamo in Via Roma 3 alle otto.", "Via Roma 3"),
+        ("Le bureau est au 12 rue de la Paix depuis des années.", "12 rue de la Paix"),
+        ("A loja fica na Rua Augusta 210 perto do rio.", "Rua Augusta 210"),
+        ("Send the form to Postfach 1120 before Friday.", "Postfach 1120"),
+        ("Please forward it to P.O. Box 417, Springfield.", "P.O. Box 417"),
+        ("The meeting was held at Király u. 23. in the old town.", "Király u. 23."),
+    ] {
+        let found = street(text);
+        assert!(found.iter().any(|f| f.contains(part)), "{text}: {found:?}");
+    }
+}
+
+#[test]
+fn street_like_words_that_are_not_addresses() {
+    for text in [
+        "Route 66 crosses eight states.",
+        "Highway 1 is scenic along the coast.",
+        "Chapter 12 Street Art covers murals.",
+        "Upgrade to version 2 Drive support soon.",
+        "Fifth Avenue is famous for its shops.",
+        "Connect via Port 22 and then run the script.",
+        "Ron's garden has 42 plants. Each row has 7 plants.",
+        "In September 1930 he moved into a flat at 12a Tite Street in Chelsea.",
+        "Numbers one to 31 Caledonia Place are listed buildings.",
+        "In 1995 Main Street was repaved.",
+        "Which of the following is an absolute location?\nA. Near the river\nB. Ohio\nC. Far north\nD. 52 Birch Street, Dayton",
+    ] {
+        assert!(street(text).is_empty(), "{text}: {:?}", street(text));
+    }
+}
+
+#[test]
+fn address_blocks_take_in_the_building_number_and_the_postcode_line() {
+    let text = "Ingrid Moe\n> 412 18 Linden Terrace\n> Flat 2\n> Tromsø\n> Norway 9008\n\nThanks!";
+    let found = street(text);
+    assert!(found.iter().any(|f| f.starts_with("412 18 Linden Terrace") && f.ends_with("Norway 9008")), "{found:?}");
+    let uk = "Flat 3, 21 Baker Street\nLondon NW1 6XE";
+    assert!(street(uk).iter().any(|f| f.contains("21 Baker Street") && f.ends_with("NW1 6XE")), "{:?}", street(uk));
+    // Without a postcode line the block is not extended into the next paragraph.
+    let text = "Ship it to 7 Orchard Lane\nthanks a lot for all the help";
+    assert!(street(text).iter().all(|f| !f.contains("thanks")), "{:?}", street(text));
+}
+
+fn people(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    scan_text(text, 0, &mut out);
+    out.iter().filter(|f| f.entity == EntityType::PersonName).map(|f| text[f.start..f.end].to_string()).collect()
+}
+
+#[test]
+fn knowledge_and_comprehension_questions_are_not_about_private_people() {
+    for text in [
+        "Who was painted first, Greta Lindqvist or Tomasz Wolanski?",
+        "Were both Henrik Dalgaard and Oskar Brennan sculptors?",
+        "Ingrid spilled coffee on the laptop during the meeting.\nWhy did Ingrid do this?",
+        "\"We will appeal,\" club spokesman Henrik Dalgaard said on Monday.",
+    ] {
+        assert!(people(text).is_empty(), "{text}: {:?}", people(text));
+    }
+    // Still a person: a bare question, a question the user asks about someone they know, and
+    // a name only mentioned before an unrelated question.
+    for text in [
+        "Why is Ingrid so impulsive?",
+        "Can you tell me why Ingrid Solberg never replied?",
+        "We read the verses from Yuri Bulgakov's notebook. Is there a better example than early Bulgakov?",
+    ] {
+        assert!(!people(text).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn street_names_without_a_number_only_next_to_an_address() {
+    let text = "Our rehearsal room is at 14 Quarry Lane, two blocks from Marlow Bridge Road.";
+    assert!(street(text).iter().any(|f| f == "Marlow Bridge Road"), "{:?}", street(text));
+    assert!(street("Fifth Avenue is famous for its shops, and so is Abbey Road.").is_empty());
+    assert!(street("Sie wohnt am Paul-Lincke-Platz 7 im Hinterhaus.").iter().any(|f| f.contains("Paul-Lincke-Platz 7")));
+    let text = "We'll meet Friday at Norvale Ltd, 17 P.O. Box 220, Ilulissat";
+    assert!(street(text).iter().any(|f| f.starts_with("17 P.O. Box 220")), "{:?}", street(text));
+}
