@@ -19,6 +19,7 @@ mod org_terms;
 mod people;
 mod pii;
 mod secrets;
+mod word_set;
 
 pub use org_terms::OrgTerms;
 

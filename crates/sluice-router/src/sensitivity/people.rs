@@ -13,7 +13,10 @@
 //!
 //! Long texts are left to the cue-based detector: the 1 KB prompt in the benchmark never gets here.
 
+use std::sync::LazyLock;
+
 use super::lexicon::{is_known, kind, strip_possessive, surname_shape};
+use super::word_set::WordSet;
 use super::Sink;
 use crate::entity::EntityType::PersonName;
 
@@ -37,8 +40,11 @@ morning evening week month year today tomorrow yesterday";
 
 fn is_not_name(tok: &str) -> bool {
     let t = strip_possessive(tok);
-    NOT_NAME_WORDS.split_whitespace().any(|w| w.eq_ignore_ascii_case(t))
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(NOT_NAME_WORDS));
+    SET.contains(t)
 }
+
+static EPONYMS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(EPONYM_NOUNS));
 
 /// Nouns after a surname that make it an eponym or a firm, not a person being talked about.
 const EPONYM_NOUNS: &str = "curve curves structure structures doctrine cocktail effect effects law laws theory theorem equation equations
@@ -138,7 +144,8 @@ album song songs film films movie movies character characters starring starred d
 author wrote written published footballer player club team athlete artist painter composer politician crooner";
 
 fn public_roles(sentence: &str) -> bool {
-    sentence.split(|c: char| !c.is_alphabetic()).filter(|w| w.len() >= 3).any(|w| PUBLIC_ROLE_WORDS.split_whitespace().any(|r| r.eq_ignore_ascii_case(w)))
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(PUBLIC_ROLE_WORDS));
+    sentence.split(|c: char| !c.is_alphabetic()).filter(|w| w.len() >= 3).any(|w| SET.contains(w))
 }
 
 /// A question sentence (without its `?`) and whether it asks with a wh-word.
@@ -180,7 +187,8 @@ fn is_public_role(w: &str) -> bool {
 
 fn is_famous(w: &str) -> bool {
     let w = strip_possessive(w);
-    FAMOUS.split_whitespace().any(|f| f.eq_ignore_ascii_case(w))
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(FAMOUS));
+    SET.contains(w)
 }
 
 /// Context that makes a single capitalised name a person being talked about.
@@ -189,20 +197,21 @@ fn person_context(text: &str, start: usize, end: usize, before: &str, next_word:
 called calls thinks thought points pointed added explained complained admitted answered warned laughed smiled cried";
     const WORKS: &str = "novel novels book books song songs album albums film films movie movies concert concerts show
 version fan fans family house wedding funeral case story stories quote quotes lyrics poem poems";
-    let is = |list: &str, w: &str| !w.is_empty() && list.split_whitespace().any(|v| v.eq_ignore_ascii_case(w));
+    static VERB_SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(VERBS));
+    static WORK_SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(WORKS));
     let mut prev = before.rsplit(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty());
     let (p1, p2) = (prev.next().unwrap_or(""), prev.next().unwrap_or(""));
     let tok = &text[start..end];
     let possessive = tok.ends_with("'s") || tok.ends_with("’s") || text[end..].starts_with("'s") || text[end..].starts_with("’s");
     let question = matches!(p1.to_ascii_lowercase().as_str(), "is" | "was" | "does" | "did" | "has")
         && matches!(p2.to_ascii_lowercase().as_str(), "why" | "how" | "where" | "when" | "what");
-    let spoken_to = matches!(p1.to_ascii_lowercase().as_str(), "at" | "to" | "with") && is(VERBS, p2);
-    let work = matches!(p1.to_ascii_lowercase().as_str(), "the" | "a" | "an") && is(WORKS, next_word);
+    let spoken_to = matches!(p1.to_ascii_lowercase().as_str(), "at" | "to" | "with") && VERB_SET.contains(p2);
+    let work = matches!(p1.to_ascii_lowercase().as_str(), "the" | "a" | "an") && WORK_SET.contains(next_word);
     let by = p1.eq_ignore_ascii_case("by") || p1.to_ascii_lowercase().starts_with("ex-");
     // "Luiza is from Xignite", "Tomas works at …": an affiliation or a home.
     let after = text[end..].trim_start().to_ascii_lowercase();
     let affiliation = ["is from ", "was from ", "works at ", "works for ", "lives in ", "lives at ", "grew up "].iter().any(|a| after.starts_with(a));
-    is(VERBS, p1) || is(VERBS, next_word) || affiliation || possessive || question || spoken_to || work || by
+    VERB_SET.contains(p1) || VERB_SET.contains(next_word) || affiliation || possessive || question || spoken_to || work || by
 }
 
 /// Whether the text is a multiple-choice item: at least three option lines ("A. …", "(b) …").
@@ -308,7 +317,8 @@ pub fn scan(text: &str, sink: &mut Sink) {
         let after = text[toks[end].end..].trim_start();
         let next_word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
         // Eponyms and organisations: "Phillips curve", "Goodwin v UK", "Russell Investments".
-        let eponym = EPONYM_NOUNS.split_whitespace().any(|n| n.eq_ignore_ascii_case(next_word) || names.iter().any(|w| n.eq_ignore_ascii_case(w)))
+        let eponym = EPONYMS.contains(next_word)
+            || names.iter().any(|w| EPONYMS.contains(w))
             || next_word == "v"
             || next_word == "vs"
             || before.ends_with(" v")

@@ -472,34 +472,36 @@ static ADDRESS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let apart = r"(?:stra(?:ss|ß)e|str\.|gasse|weg|allee|platz|vei|veien|vej|plads|straat|laan|utca|u\.|út|útja|rakpart|körút|tér|sor)";
     let pattern = format!(
         concat!(
-            r"(?i:\b\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}\b)",
+            r"(?i:(?-u:\b)\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}{st}(?-u:\b))",
             // "Hochstrasse 96", "Paul-Nevermann-Platz 47".
-            r"|(?i:\b\p{{L}}[\p{{L}}-]*{gl}\s+\d{{1,5}}\b)",
-            r"|(?i:\b\d{{1,6}}\s+\p{{L}}+{gl})",
-            r"|(?i:\b{ro}\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}\d{{1,5}}\b)",
+            r"|(?i:(?-u:\b)\p{{L}}[\p{{L}}-]*{gl}\s+\d{{1,5}}(?-u:\b))",
+            r"|(?i:(?-u:\b)\d{{1,6}}\s+\p{{L}}+{gl})",
+            r"|(?i:(?-u:\b){ro}\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}\d{{1,5}}(?-u:\b))",
             // "12 rue de la Paix": particles up to the name proper.
-            r"|(?i:\b\d{{1,5}},?\s+{ro}(?:\s+(?:de|la|le|les|du|des|del|della|di|do|da|dos|das))*\s+\p{{L}}[\p{{L}}'-]*)",
-            r"|\b\p{{Lu}}[\p{{L}}'-]+\s+(?i:{ap})\s+\d{{1,5}}[a-z]?\b\.?",
+            r"|(?i:(?-u:\b)\d{{1,5}},?\s+{ro}(?:\s+(?:de|la|le|les|du|des|del|della|di|do|da|dos|das))*\s+\p{{L}}[\p{{L}}'-]*)",
+            r"|(?-u:\b)\p{{Lu}}[\p{{L}}'-]+\s+(?i:{ap})\s+\d{{1,5}}[a-z]?(?-u:\b)\.?",
             // Post-office boxes: English, German, Spanish.
-            r"|(?i:\b(?:P\.?\s?O\.?\s?Box|Postfach|Apartado(?: de correos)?|Casilla)\s+\d+)",
-            r"|\b(?:PSC|Unit)\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}",
-            r"|(?i:\b(?:APO|FPO|DPO)\s+(?:AE|AP|AA)\s+\d{{5}}\b)",
+            r"|(?i:(?-u:\b)(?:P\.?\s?O\.?\s?Box|Postfach|Apartado(?: de correos)?|Casilla)\s+\d+)",
+            r"|(?-u:\b)(?:PSC|Unit)\s+\d{{3,5}},?\s+Box\s+\d{{3,5}}",
+            r"|(?i:(?-u:\b)(?:APO|FPO|DPO)\s+(?:AE|AP|AA)\s+\d{{5}}(?-u:\b))",
             // Number, name, number: the house-number-last formats (Hafnarstraeti 5), with a unit.
-            r"|(?i:\b\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}?\p{{L}}[\p{{L}}'.-]*\s+\d{{1,5}}[a-z]?\.?,?\s+(?:apt|suite|ste|apartment|flat)\.?\s*#?\d{{1,5}})",
+            r"|(?i:(?-u:\b)\d{{1,6}}[a-z]?\s+(?:\p{{L}}[\p{{L}}'.-]*\s+){{0,4}}?\p{{L}}[\p{{L}}'.-]*\s+\d{{1,5}}[a-z]?\.?,?\s+(?:apt|suite|ste|apartment|flat)\.?\s*#?\d{{1,5}})",
             // A unit on its own ("Suite 179", "Apt. 326") — needs support around it.
-            r"|(?i:\b(?:apt|suite|ste|apartment)\.?\s*#?\d{{1,5}}[a-z]?\b)",
+            r"|(?i:(?-u:\b)(?:apt|suite|ste|apartment)\.?\s*#?\d{{1,5}}[a-z]?(?-u:\b))",
             // Number, capitalised name(s), number ("5638 Aasa 43", "0104 Hafnarstraeti 5").
-            r"|\b\d{{1,6}} \p{{Lu}}\p{{L}}+(?: \p{{L}}+){{0,2}} \d{{1,4}}\b",
-            r"|(?i:\bcorner of\s+[^,?!\n]{{3,60}}?\s+and\s+\p{{L}}[^,.?!\n]{{2,40}})",
+            r"|(?-u:\b)\d{{1,6}} \p{{Lu}}\p{{L}}+(?: \p{{L}}+){{0,2}} \d{{1,4}}(?-u:\b)",
+            r"|(?i:(?-u:\b)corner of\s+[^,?!\n]{{3,60}}?\s+and\s+\p{{L}}[^,.?!\n]{{2,40}})",
             // Two capitalised words and a house number ("Joaquin Suarez 2906").
-            r"|\b\p{{Lu}}\p{{Ll}}+ \p{{Lu}}\p{{Ll}}+ \d{{1,4}}\b",
-            r"|\bUS[NS][SV]?\s+\p{{Lu}}\p{{L}}+\s*\n?\s*(?:APO|FPO|DPO)\b",
+            r"|(?-u:\b)\p{{Lu}}\p{{Ll}}+ \p{{Lu}}\p{{Ll}}+ \d{{1,4}}(?-u:\b)",
+            r"|(?-u:\b)US[NS][SV]?\s+\p{{Lu}}\p{{L}}+\s*\n?\s*(?:APO|FPO|DPO)(?-u:\b)",
         ),
         st = street_types,
         gl = glued,
         ro = romance,
         ap = apart,
     );
+    // ASCII word boundaries: a Unicode `\b` makes the lazy DFA give up on any non-ASCII text
+    // (names like "Müller" are everywhere here) and fall back to a far slower engine.
     super::compile(&pattern)
 });
 
@@ -563,7 +565,7 @@ fn addresses(text: &str, runs: &[Run], sink: &mut Sink) {
 
 /// Capitalised name(s) and an English street type, no number: "Marina Fort Street".
 static NAMED_STREET: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    super::compile(r"\b\p{Lu}[\p{L}'-]+(?: \p{Lu}[\p{L}'-]+){0,2} (?:Street|Road|Avenue|Lane|Drive|Boulevard|Court|Crescent|Terrace|Place|Square)\b")
+    super::compile(r"(?-u:\b)\p{Lu}[\p{L}'-]+(?: \p{Lu}[\p{L}'-]+){0,2} (?:Street|Road|Avenue|Lane|Drive|Boulevard|Court|Crescent|Terrace|Place|Square)(?-u:\b)")
 });
 
 /// Once a text gives somebody's street address, the other streets it names (without a number)
