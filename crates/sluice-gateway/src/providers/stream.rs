@@ -26,11 +26,13 @@ struct Reading<S> {
     /// gets an error event instead of a truncated answer that looks whole.
     terminal: Option<fn(&SseEvent) -> bool>,
     terminal_seen: bool,
+    /// The connection closed cleanly (not broken or stalled, which are reported already).
+    closed_cleanly: bool,
 }
 
 /// The response body as events; ends with an error item on a broken or stalled connection.
 pub fn events(response: reqwest::Response, idle: Duration, terminal: Option<fn(&SseEvent) -> bool>) -> EventStream {
-    let reading = Reading { bytes: response.bytes_stream(), parser: SseParser::new(), ready: VecDeque::new(), idle, done: false, terminal, terminal_seen: false };
+    let reading = Reading { bytes: response.bytes_stream(), parser: SseParser::new(), ready: VecDeque::new(), idle, done: false, terminal, terminal_seen: false, closed_cleanly: false };
     Box::pin(stream::unfold(reading, |mut r| async move {
         loop {
             if let Some(event) = r.ready.pop_front() {
@@ -40,8 +42,8 @@ pub fn events(response: reqwest::Response, idle: Duration, terminal: Option<fn(&
                 return Some((Ok(event), r));
             }
             if r.done {
-                if r.terminal.is_some() && !r.terminal_seen {
-                    r.terminal_seen = true; // report it once
+                if r.closed_cleanly && r.terminal.is_some() && !r.terminal_seen {
+                    r.closed_cleanly = false; // report it once
                     return Some((Err(UpstreamError::Broken("the provider's stream ended before its final event".into())), r));
                 }
                 return None;
@@ -54,6 +56,7 @@ pub fn events(response: reqwest::Response, idle: Duration, terminal: Option<fn(&
                 }
                 Ok(None) => {
                     r.done = true;
+                    r.closed_cleanly = true;
                     let tail = r.parser.finish();
                     r.ready.extend(tail);
                 }

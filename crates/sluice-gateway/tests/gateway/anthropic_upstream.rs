@@ -60,6 +60,11 @@ async fn mock_messages(req: HttpRequest, body: web::Json<Value>, log: web::Data<
     if body.pointer("/messages/0/content") == Some(&json!("overload")) {
         return HttpResponse::build(actix_web::http::StatusCode::from_u16(529).unwrap()).json(json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}));
     }
+    if body["stream"] == true && body.pointer("/messages/0/content") == Some(&json!("cut")) {
+        // Closes cleanly after the deltas, without message_delta and message_stop.
+        let sse: String = stream_events()[..5].iter().map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().unwrap())).collect();
+        return HttpResponse::Ok().content_type("text/event-stream").body(sse);
+    }
     if body["stream"] == true {
         let sse: String = stream_events().iter().map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().unwrap())).collect();
         return HttpResponse::Ok().content_type("text/event-stream").body(sse);
@@ -229,4 +234,19 @@ async fn an_external_anthropic_provider_cannot_reach_a_loopback_address() {
     assert!(log.lock().unwrap().is_empty(), "the shared client's resolver refused before connecting");
     let rows = gw.ledger_rows(t.key, 1).await;
     assert_eq!((rows[0].status.as_str(), rows[0].cost_nano), ("upstream_error", 0));
+}
+
+#[tokio::test]
+async fn a_stream_closed_before_message_stop_ends_with_an_error_event_not_a_clean_end() {
+    let gw = spawn().await;
+    let t = gw.tenant().await;
+    mock_provider(&gw, &t).await;
+    let mut body = messages_body(MODEL, "cut");
+    body["stream"] = json!(true);
+    let text = gw.messages(&t.secret, body).await.text().await.unwrap();
+    assert!(text.contains("Hello from") && text.contains("event: error"), "{text}");
+    assert!(!text.contains("message_stop"), "a cut stream must not look whole: {text}");
+    let rows = gw.ledger_rows(t.key, 1).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "upstream_stream_broken");
 }
