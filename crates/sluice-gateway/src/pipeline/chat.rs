@@ -147,7 +147,15 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
         let mut call_request = request.with_body(body);
         call_request.set_max_tokens(granted_per_choice.min(per_choice(&model)));
         let native = Dialect::native_to(model.provider.kind);
-        let upstream_body = call_request.for_provider(native, &model.upstream_name)?;
+        let upstream_body = match call_request.for_provider(native, &model.upstream_name) {
+            Ok(body) => body,
+            Err(err) => {
+                // The request cannot be put into this provider's dialect: nothing was sent, so
+                // the reservation goes back whole (dropping the guard would charge it).
+                guard.finish(End::Released { status: "invalid_request", error_code: "untranslatable_request".to_owned() });
+                return Err(err);
+            }
+        };
         let outcome = providers::chat(&state.upstream, ChatCall { model: &model, body: upstream_body, stream: request.stream, dialect: native }).await;
         match outcome {
             Err(err) if attempt + 1 < pool.len() && worth_failing_over(&err) => {

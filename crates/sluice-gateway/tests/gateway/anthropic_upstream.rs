@@ -250,3 +250,18 @@ async fn a_stream_closed_before_message_stop_ends_with_an_error_event_not_a_clea
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].status, "upstream_stream_broken");
 }
+
+#[tokio::test]
+async fn a_request_the_provider_dialect_cannot_express_is_refused_and_costs_nothing() {
+    let gw = spawn().await;
+    let t = gw.tenant().await;
+    let log = mock_provider(&gw, &t).await;
+    let mut body = chat_body(MODEL, "hello");
+    body["logprobs"] = json!(true);
+    let res = gw.chat(&t.secret, body).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(log.lock().unwrap().is_empty(), "nothing reached the provider");
+    let rows = gw.ledger_rows(t.key, 1).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].status.as_str(), rows[0].cost_nano, rows[0].error_code.as_deref()), ("invalid_request", 0, Some("untranslatable_request")));
+}
