@@ -6,7 +6,9 @@
 # Builds release binaries, starts a private PostgreSQL and Redis, the mock upstream
 # (sluice-mock-upstream, recording off) and one `sluice gateway` with Redis quotas, the ledger and
 # rate limits and budgets on key, team and org. The gateway is pinned to CPU 0; the load
-# generator and the mock share CPU 1. sluice-bench then measures the gateway against the mock
+# generator and the mock share CPU 1. A bare proxy (`sluice-bench bare-proxy`: the gateway's HTTP
+# server and client with nothing else) is also pinned to CPU 0 and measured in the same run, as
+# the floor the gateway's own cost is read against. sluice-bench then measures the gateway against the mock
 # called directly, in the same run, and prints a Markdown table (also saved to
 # bench/results/latest.md).
 set -euo pipefail
@@ -50,9 +52,20 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 
+log "starting the bare proxy (same HTTP stack, no features) on CPU 0"
+BARE_PORT=$(free_port)
+taskset -c 0 "$BIN/sluice-bench" bare-proxy --listen "127.0.0.1:$BARE_PORT" --upstream "http://127.0.0.1:$MOCK_PORT/v1" &
+BARE_PID=$!
+PRIVATE_PIDS+=("$BARE_PID")
+for _ in $(seq 1 200); do
+  curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/" && break
+  sleep 0.05
+done
+
 if [ -n "${PROFILE:-}" ]; then
-  # Samples the gateway's stacks during the run (software clock; no hardware counters needed).
-  perf record -F 499 -g -p "$GW_PID" -o bench/results/perf.data -- sleep $((SECONDS_PER_PHASE * 2 + 4)) >/dev/null 2>&1 &
+  # Samples the gateway's stacks for the whole run (software clock; no hardware counters needed).
+  perf record -F 499 -g -p "$GW_PID" -o bench/results/perf.data >/dev/null 2>&1 &
+  PERF_PID=$!
 fi
 log "measuring (${SECONDS_PER_PHASE}s per phase)"
 mkdir -p bench/results
@@ -60,6 +73,10 @@ mkdir -p bench/results
   echo "Sluice gateway benchmark, $(date -u +%Y-%m-%d), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
   echo
   taskset -c 1 "$BIN/sluice-bench" run --gateway "http://127.0.0.1:$GW_PORT/v1" --direct "http://127.0.0.1:$MOCK_PORT/v1" \
-    --key "$KEY" --gateway-pid "$GW_PID" --rate "$RATE" --seconds "$SECONDS_PER_PHASE" --concurrency "$CONCURRENCY"
+    --key "$KEY" --gateway-pid "$GW_PID" --bare "http://127.0.0.1:$BARE_PORT/v1" --bare-pid "$BARE_PID" --rate "$RATE" --seconds "$SECONDS_PER_PHASE" --concurrency "$CONCURRENCY"
 } | tee bench/results/latest.md
+if [ -n "${PERF_PID:-}" ]; then
+  kill -INT "$PERF_PID" 2>/dev/null || true
+  wait "$PERF_PID" 2>/dev/null || true
+fi
 rm -rf "$DATA_DIR"

@@ -32,6 +32,9 @@ pub struct LedgerRow {
     pub input_tokens: i64,
     pub output_tokens: i64,
     pub cached_input_tokens: i64,
+    /// Prompt tokens written to the provider's cache (included in `input_tokens`).
+    #[serde(default)]
+    pub cache_write_input_tokens: i64,
     pub usage_estimated: bool,
     pub cost_nano: i64,
     pub counterfactual_model: Option<String>,
@@ -59,11 +62,11 @@ pub async fn insert_batch(conn: &mut Conn, rows: &[LedgerRow]) -> Result<u64, St
         r#"insert into usage_ledger (request_id, occurred_at, org_id, team_id, key_id, user_id, endpoint, requested_model,
                routed_model, provider_id, data_class, task_tier, decision_reasons, input_tokens, output_tokens,
                cached_input_tokens, usage_estimated, cost_nano, counterfactual_model, counterfactual_cost_nano, reserved_nano,
-               latency_ms, overhead_us, status, error_code, data_terms, prompt, complexity_score)
+               latency_ms, overhead_us, status, error_code, data_terms, prompt, complexity_score, cache_write_input_tokens)
            select * from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[],
                $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[], $13::jsonb[], $14::bigint[], $15::bigint[],
                $16::bigint[], $17::bool[], $18::bigint[], $19::text[], $20::bigint[], $21::bigint[], $22::int[], $23::int[],
-               $24::text[], $25::text[], $26::jsonb[], $27::text[], $28::real[])
+               $24::text[], $25::text[], $26::jsonb[], $27::text[], $28::real[], $29::bigint[])
            on conflict (request_id, occurred_at) do nothing"#,
         &column!(request_id),
         &column!(occurred_at),
@@ -93,6 +96,7 @@ pub async fn insert_batch(conn: &mut Conn, rows: &[LedgerRow]) -> Result<u64, St
         &column!(data_terms) as &[Option<Value>],
         &column!(prompt) as &[Option<String>],
         &column!(complexity_score) as &[Option<f32>],
+        &column!(cache_write_input_tokens),
     )
     .execute(conn)
     .await?;
@@ -105,7 +109,7 @@ pub async fn rows_of_key(conn: &mut Conn, key_id: Uuid) -> Result<Vec<LedgerRow>
         LedgerRow,
         r#"select request_id, occurred_at, org_id, team_id, key_id, user_id, endpoint, requested_model, routed_model,
                   provider_id, data_class, task_tier, complexity_score, decision_reasons, input_tokens, output_tokens, cached_input_tokens,
-                  usage_estimated, cost_nano, counterfactual_model, counterfactual_cost_nano, reserved_nano, latency_ms,
+                  cache_write_input_tokens, usage_estimated, cost_nano, counterfactual_model, counterfactual_cost_nano, reserved_nano, latency_ms,
                   overhead_us, status, error_code, data_terms, prompt
            from usage_ledger where key_id = $1 order by occurred_at"#,
         key_id

@@ -130,6 +130,7 @@ pub struct ModelRow {
     pub input_nano_per_mtok: Option<i64>,
     pub output_nano_per_mtok: Option<i64>,
     pub cached_input_nano_per_mtok: Option<i64>,
+    pub cache_write_nano_per_mtok: Option<i64>,
 }
 
 pub async fn models(conn: &mut Conn) -> Result<Vec<ModelRow>, StoreError> {
@@ -138,7 +139,8 @@ pub async fn models(conn: &mut Conn) -> Result<Vec<ModelRow>, StoreError> {
         r#"select m.id, m.provider_id, m.name, m.upstream_name, m.capability_tier::text as "capability_tier!",
                   m.mode::text as "mode!", m.context_window, m.max_output_tokens,
                   pr.input_nano_per_mtok as "input_nano_per_mtok?", pr.output_nano_per_mtok as "output_nano_per_mtok?",
-                  pr.cached_input_nano_per_mtok as "cached_input_nano_per_mtok?"
+                  pr.cached_input_nano_per_mtok as "cached_input_nano_per_mtok?",
+                  pr.cache_write_nano_per_mtok as "cache_write_nano_per_mtok?"
            from models m join providers p on p.id = m.provider_id and p.enabled
            left join lateral (select * from model_prices x where x.model_id = m.id and x.effective_from <= now()
                               order by x.effective_from desc limit 1) pr on true

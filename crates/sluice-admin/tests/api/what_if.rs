@@ -29,6 +29,7 @@ fn row(org: Uuid, team: Uuid, key: Uuid, class: &str, score: Option<f32>, model:
         input_tokens: 1_000_000,
         output_tokens: 0,
         cached_input_tokens: 0,
+        cache_write_input_tokens: 0,
         usage_estimated: false,
         cost_nano: 2_500_000_000,
         counterfactual_model: None,

@@ -11,6 +11,7 @@ use sluice_quota::{AdmitRequest, BudgetCheck, CostPlan, Level, LevelLimits, Rate
 
 use crate::api::errors::GatewayError;
 use crate::config::GatewayConfig;
+use crate::providers::TokenUsage;
 use crate::snapshot::{Controls, KeyEntry, ModelEntry, Snapshot};
 
 /// What the caller asked for, in tokens.
@@ -73,7 +74,8 @@ pub fn build(
     let max_output = ask.max_output_per_choice.saturating_mul(ask.choices.max(1));
     let cost = match (model.price, config.unpriced_ceiling) {
         (Some(price), _) => CostPlan {
-            fixed: price.input.cost_of(u64::from(reserved_prompt)),
+            // Any prompt token may turn out to be a cache write, which can cost more than input.
+            fixed: price.input.max(price.cache_write.unwrap_or(price.input)).cost_of(u64::from(reserved_prompt)),
             output_price: price.output,
             max_output_tokens: max_output,
             min_output_tokens: if ask.explicit_max && !config.clamp_max_tokens_to_budget { max_output } else { ask.choices.max(1) },
@@ -126,14 +128,16 @@ pub fn build_for_pool(
     Ok(admission)
 }
 
-/// The actual cost of what the provider reported (exact, rounded up per component).
-pub fn actual_cost(model: &ModelEntry, prompt: u32, cached: u32, completion: u32, ceiling: Option<Money>) -> Money {
+/// The actual cost of what the provider reported (exact, rounded up per component): cache reads
+/// and cache writes at their own prices where the price book has them, the rest of the prompt at
+/// the input price.
+pub fn actual_cost(model: &ModelEntry, usage: &TokenUsage, ceiling: Option<Money>) -> Money {
     let Some(price) = model.price else { return ceiling.unwrap_or(Money::ZERO) };
-    let uncached = prompt.saturating_sub(cached);
-    let cached_price = price.cached_input.unwrap_or(price.input);
+    let uncached = usage.prompt.saturating_sub(usage.cached).saturating_sub(usage.cache_write);
     let nanos = price.input.cost_of(u64::from(uncached)).nanos()
-        + cached_price.cost_of(u64::from(cached)).nanos()
-        + price.output.cost_of(u64::from(completion)).nanos();
+        + price.cached_input.unwrap_or(price.input).cost_of(u64::from(usage.cached)).nanos()
+        + price.cache_write.unwrap_or(price.input).cost_of(u64::from(usage.cache_write)).nanos()
+        + price.output.cost_of(u64::from(usage.completion)).nanos();
     Money::from_nanos(nanos)
 }
 

@@ -178,11 +178,22 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
             Err(upstream_error(err))
         }
         Ok(ChatOutcome::Complete { body, usage }) => {
-            let (usage, estimated) = match usage {
-                Some(u) => (u, false),
-                None => (estimate_completion(&body, prompt_estimate), true),
+            let (body, usage, estimated) = match usage {
+                // The common case costs no JSON work: the provider's bytes go out as they came.
+                Some(usage) if native == surface => (body, usage, false),
+                _ => {
+                    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                        // Unreachable in practice (the provider layer checked it is a JSON object).
+                        guard.finish(End::Released { status: "upstream_error", error_code: "upstream_broken".to_owned() });
+                        return Err(upstream_error(UpstreamError::Broken("the provider's response is not valid JSON".into())));
+                    };
+                    let (usage, estimated) = match usage {
+                        Some(u) => (u, false),
+                        None => (estimate_completion(&value, prompt_estimate), true),
+                    };
+                    (bytes::Bytes::from(translate::response(value, native, surface).to_string()), usage, estimated)
+                }
             };
-            let body = translate::response(body, native, surface);
             let overhead_us = (meta.started.elapsed().saturating_sub(upstream_elapsed)).as_micros() as u64;
             guard.set_overhead(overhead_us);
             let cost = guard.cost_of(&usage);
@@ -193,7 +204,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
             headers::rate_limits(&mut response, &grant.rates);
             guard.finish(End::Completed { usage, estimated, status: "ok", error_code: None });
             metrics::histogram!("sluice_gateway_overhead_seconds").record(overhead_us as f64 / 1e6);
-            Ok(response.json(body))
+            Ok(response.content_type("application/json").body(body))
         }
         Ok(ChatOutcome::Stream(events)) => {
             let overhead_us = before_upstream.as_micros() as u64;
@@ -226,7 +237,7 @@ fn worth_failing_over(err: &UpstreamError) -> bool {
 fn estimate_completion(body: &Value, prompt: u32) -> TokenUsage {
     let openai = body.get("choices").and_then(Value::as_array).map(|choices| choices.iter().map(|c| c.pointer("/message/content").map_or(0, tokens::count_strings)).sum::<u32>());
     let anthropic = body.get("content").map(tokens::count_strings);
-    TokenUsage { prompt, completion: openai.or(anthropic).unwrap_or(0), cached: 0 }
+    TokenUsage { prompt, completion: openai.or(anthropic).unwrap_or(0), ..TokenUsage::default() }
 }
 
 pub fn upstream_code(err: &UpstreamError) -> &'static str {

@@ -63,7 +63,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
             // No usage from the provider: our count of the inputs, flagged as an estimate.
             let (usage, estimated) = match reported {
                 Some(usage) => (usage, false),
-                None => (TokenUsage { prompt, completion: 0, cached: 0 }, true),
+                None => (TokenUsage { prompt, ..TokenUsage::default() }, true),
             };
             let overhead_us = meta.started.elapsed().saturating_sub(upstream_elapsed).as_micros() as u64;
             guard.set_overhead(overhead_us);

@@ -13,7 +13,7 @@ use sluice_store::ledger::LedgerRow;
 use crate::providers::TokenUsage;
 use crate::quota::Quotas;
 use crate::snapshot::ModelEntry;
-use crate::usage::{Intent, Outbox};
+use crate::usage::Outbox;
 
 use super::admission::actual_cost;
 
@@ -46,7 +46,7 @@ pub struct ReservationGuard {
 impl ReservationGuard {
     /// Records the intent in the outbox and arms the guard.
     pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
-        outbox.intent(Intent { reservation: reservation.clone(), row: row.clone() });
+        outbox.intent(&reservation, &row);
         Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, counterfactual: None, unpriced_ceiling, started, overhead_us: None }) }
     }
 
@@ -87,7 +87,7 @@ impl ReservationGuard {
 
     /// The cost this usage will be charged (for response headers).
     pub fn cost_of(&self, usage: &TokenUsage) -> Money {
-        self.settlement.as_ref().map_or(Money::ZERO, |s| actual_cost(&s.model, usage.prompt, usage.cached, usage.completion, s.unpriced_ceiling))
+        self.settlement.as_ref().map_or(Money::ZERO, |s| actual_cost(&s.model, usage, s.unpriced_ceiling))
     }
 
     pub fn finish(mut self, end: End) {
@@ -103,7 +103,7 @@ impl Drop for ReservationGuard {
             // Dropped without an ending: the provider may have done (and billed) all the work we
             // reserved for, so charge the reservation. Streams finish with their delivered
             // estimate instead (see `stream`).
-            let usage = TokenUsage { prompt: settlement.row.input_tokens as u32, completion: settlement.reservation.granted_output_tokens, cached: 0 };
+            let usage = TokenUsage { prompt: settlement.row.input_tokens as u32, completion: settlement.reservation.granted_output_tokens, ..TokenUsage::default() };
             spawn_close(settlement, End::Completed { usage, estimated: true, status: "client_disconnected", error_code: None });
         }
     }
@@ -119,22 +119,42 @@ fn spawn_close(settlement: Settlement, end: End) {
     }
 }
 
+/// Settlements with Redis wait for the next boundary of this period, so that those of requests
+/// ending close together reach Redis as one pipelined write (the multiplexed connection sends
+/// every command queued before its driver runs in one go) and come back in one read. The
+/// reservation keeps the worst case covered meanwhile; nothing waits on this but the counters.
+const SETTLE_TICK: std::time::Duration = std::time::Duration::from_millis(2);
+
+async fn settle_tick() {
+    static EPOCH: std::sync::OnceLock<tokio::time::Instant> = std::sync::OnceLock::new();
+    let epoch = *EPOCH.get_or_init(tokio::time::Instant::now);
+    let tick = SETTLE_TICK.as_micros();
+    let since = (epoch.elapsed().as_micros() / tick + 1) * tick;
+    if let Some(boundary) = u64::try_from(since).ok().and_then(|us| epoch.checked_add(std::time::Duration::from_micros(us))) {
+        tokio::time::sleep_until(boundary).await;
+    }
+}
+
 impl Settlement {
     async fn close(self, end: End) {
         let Settlement { quota, outbox, reservation, mut row, model, counterfactual, unpriced_ceiling, started, overhead_us } = self;
         row.latency_ms = Some(i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX));
+        if quota.is_shared() {
+            settle_tick().await;
+        }
         row.overhead_us = overhead_us;
         let result = match end {
             End::Completed { usage, estimated, status, error_code } => {
-                let cost = actual_cost(&model, usage.prompt, usage.cached, usage.completion, unpriced_ceiling);
+                let cost = actual_cost(&model, &usage, unpriced_ceiling);
                 row.input_tokens = i64::from(usage.prompt);
                 row.output_tokens = i64::from(usage.completion);
                 row.cached_input_tokens = i64::from(usage.cached);
+                row.cache_write_input_tokens = i64::from(usage.cache_write);
                 row.usage_estimated = estimated;
                 row.cost_nano = cost.nanos();
                 row.counterfactual_cost_nano = counterfactual
                     .filter(|m| m.price.is_some())
-                    .map(|m| actual_cost(&m, usage.prompt, usage.cached, usage.completion, None).nanos());
+                    .map(|m| actual_cost(&m, &usage, None).nanos());
                 row.status = status.to_owned();
                 row.error_code = error_code;
                 quota.settle(&reservation, Usage { cost, tokens: usage.prompt.saturating_add(usage.completion) }).await

@@ -46,6 +46,7 @@ pub fn row_template(start: RowStart) -> LedgerRow {
         input_tokens: i64::from(prompt_estimate),
         output_tokens: 0,
         cached_input_tokens: 0,
+        cache_write_input_tokens: 0,
         usage_estimated: false,
         cost_nano: 0,
         counterfactual_model: decision.counterfactual_model.clone(),

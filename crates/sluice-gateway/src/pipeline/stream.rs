@@ -51,7 +51,7 @@ impl ChatStream {
     fn measured(&self) -> (TokenUsage, bool) {
         match self.tap.usage() {
             Some(usage) => (usage, false),
-            None => (TokenUsage { prompt: self.prompt_estimate, completion: self.tap.delivered_tokens(), cached: 0 }, true),
+            None => (TokenUsage { prompt: self.prompt_estimate, completion: self.tap.delivered_tokens(), ..TokenUsage::default() }, true),
         }
     }
 

@@ -56,7 +56,7 @@ pub fn chat(call: &ChatCall<'_>) -> ChatOutcome {
     let prompt = tokens::count_chat_prompt(&messages, call.body.get("tools"));
     let completion_each = tokens::count_text(&text);
     let completion = completion_each.saturating_mul(u32::try_from(n).unwrap_or(1));
-    let usage = TokenUsage { prompt, completion, cached: 0 };
+    let usage = TokenUsage { prompt, completion, ..TokenUsage::default() };
     let usage_json = json!({"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion});
     let id = format!("chatcmpl-demo-{}", uuid::Uuid::now_v7().simple());
     let created = chrono::Utc::now().timestamp();
@@ -67,7 +67,7 @@ pub fn chat(call: &ChatCall<'_>) -> ChatOutcome {
             .map(|i| json!({"index": i, "message": {"role": "assistant", "content": text}, "finish_reason": finish, "logprobs": null}))
             .collect();
         let body = json!({"id": id, "object": "chat.completion", "created": created, "model": model, "choices": choices, "usage": usage_json});
-        return ChatOutcome::Complete { body, usage: Some(usage) };
+        return ChatOutcome::Complete { body: bytes::Bytes::from(body.to_string()), usage: Some(usage) };
     }
     let mut events = Vec::new();
     let chunk = |choices: Value, usage: Value| {
@@ -101,5 +101,5 @@ pub fn embeddings(model: &ModelEntry, inputs: &[String]) -> (Value, TokenUsage) 
         .collect();
     let prompt: u32 = inputs.iter().map(|t| tokens::count_text(t)).sum();
     let body = json!({"object": "list", "data": data, "model": model.name, "usage": {"prompt_tokens": prompt, "total_tokens": prompt}});
-    (body, TokenUsage { prompt, completion: 0, cached: 0 })
+    (body, TokenUsage { prompt, ..TokenUsage::default() })
 }

@@ -161,6 +161,23 @@ pub async fn json(upstream: &Upstream, prepared: &Prepared<'_>) -> Result<Value,
     serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Broken("the provider's response is not valid JSON".into()))
 }
 
+/// Only the `usage` member of a response; everything else is checked to be JSON and skipped
+/// without being built, because the body itself is passed on as the provider sent it.
+#[derive(serde::Deserialize)]
+struct UsageOnly {
+    #[serde(default)]
+    usage: Option<Value>,
+}
+
+/// A complete JSON response as the provider's bytes (forwarded untouched when the caller speaks
+/// the provider's dialect) and its `usage` object, if it has one.
+pub async fn json_with_usage(upstream: &Upstream, prepared: &Prepared<'_>) -> Result<(Bytes, Option<Value>), UpstreamError> {
+    let response = send(upstream, prepared).await?;
+    let bytes = read_body(response, upstream.settings.idle_timeout, upstream.settings.max_response_bytes).await?;
+    let envelope: UsageOnly = serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Broken("the provider's response is not a JSON object".into()))?;
+    Ok((bytes, envelope.usage.filter(|u| !u.is_null())))
+}
+
 /// `retry-after-ms` (OpenAI), else `Retry-After` in seconds or as an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);

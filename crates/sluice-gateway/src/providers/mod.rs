@@ -34,6 +34,9 @@ pub struct TokenUsage {
     pub completion: u32,
     /// Prompt tokens served from the provider's cache (included in `prompt`).
     pub cached: u32,
+    /// Prompt tokens written to the provider's cache (included in `prompt`; Anthropic charges
+    /// them above the input price).
+    pub cache_write: u32,
 }
 
 impl TokenUsage {
@@ -43,18 +46,18 @@ impl TokenUsage {
         let completion = usage.get("completion_tokens").and_then(Value::as_u64).unwrap_or(0);
         let cached = usage.pointer("/prompt_tokens_details/cached_tokens").and_then(Value::as_u64).unwrap_or(0);
         let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-        Some(Self { prompt: clamp(prompt), completion: clamp(completion), cached: clamp(cached) })
+        Some(Self { prompt: clamp(prompt), completion: clamp(completion), cached: clamp(cached), cache_write: 0 })
     }
 
     /// Reads an Anthropic `usage` object. Anthropic's `input_tokens` excludes the tokens read from
-    /// and written to its prompt cache; all three are prompt tokens here (cache writes are
-    /// charged at the input price — the price book has no cache-write price yet).
+    /// and written to its prompt cache; all three are prompt tokens here, and reads and writes are
+    /// also counted apart so each is charged at its own price.
     pub fn from_anthropic(usage: &Value) -> Option<Self> {
         let input = usage.get("input_tokens")?.as_u64()?;
         let field = |name: &str| usage.get(name).and_then(Value::as_u64).unwrap_or(0);
         let (read, written) = (field("cache_read_input_tokens"), field("cache_creation_input_tokens"));
         let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-        Some(Self { prompt: clamp(input.saturating_add(read).saturating_add(written)), completion: clamp(field("output_tokens")), cached: clamp(read) })
+        Some(Self { prompt: clamp(input.saturating_add(read).saturating_add(written)), completion: clamp(field("output_tokens")), cached: clamp(read), cache_write: clamp(written) })
     }
 }
 
@@ -69,8 +72,9 @@ pub type EventStream = Pin<Box<dyn Stream<Item = Result<SseEvent, UpstreamError>
 
 /// A provider's answer, in its native dialect.
 pub enum ChatOutcome {
-    /// A complete response and the usage the provider reported (None if it reported none).
-    Complete { body: Value, usage: Option<TokenUsage> },
+    /// A complete response — the provider's JSON bytes, parsed only if they must be translated or
+    /// counted — and the usage the provider reported (None if it reported none).
+    Complete { body: bytes::Bytes, usage: Option<TokenUsage> },
     /// The provider's events as they arrive.
     Stream(EventStream),
 }

@@ -109,6 +109,7 @@ pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapsh
                 input: PricePerMTok::from_nanos(input).unwrap_or_default(),
                 output: PricePerMTok::from_nanos(output).unwrap_or_default(),
                 cached_input: row.cached_input_nano_per_mtok.and_then(|c| PricePerMTok::from_nanos(c).ok()),
+                cache_write: row.cache_write_nano_per_mtok.and_then(|c| PricePerMTok::from_nanos(c).ok()),
             }),
             _ => None,
         };

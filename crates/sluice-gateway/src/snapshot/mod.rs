@@ -92,6 +92,8 @@ pub struct Price {
     pub input: PricePerMTok,
     pub output: PricePerMTok,
     pub cached_input: Option<PricePerMTok>,
+    /// Anthropic-style prompt-cache writes; None = charged at the input price.
+    pub cache_write: Option<PricePerMTok>,
 }
 
 #[derive(Debug)]

@@ -36,8 +36,8 @@ pub fn finish_reason_from_anthropic(stop_reason: Option<&str>) -> &'static str {
 /// An OpenAI `usage` object in Anthropic's shape (for Anthropic callers of OpenAI providers).
 pub fn anthropic_usage(usage: TokenUsage) -> Value {
     json!({
-        "input_tokens": usage.prompt.saturating_sub(usage.cached),
-        "cache_creation_input_tokens": 0,
+        "input_tokens": usage.prompt.saturating_sub(usage.cached).saturating_sub(usage.cache_write),
+        "cache_creation_input_tokens": usage.cache_write,
         "cache_read_input_tokens": usage.cached,
         "output_tokens": usage.completion,
     })

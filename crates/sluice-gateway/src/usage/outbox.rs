@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sluice_domain::ids::RequestId;
+use sluice_quota::Reservation;
 use sluice_store::ledger::LedgerRow;
 use tokio::sync::mpsc;
 
-use super::record::{Intent, OutboxRecord};
+use super::record::RecordRef;
 use super::wal::{self, FolderLock, WalWriter, try_lock};
 
 const SEGMENT_RECORDS: u64 = 20_000;
@@ -71,7 +72,7 @@ impl Outbox {
     }
 
     /// Appends one record to the current segment (rotating first if it is full).
-    fn append(&self, state: &mut State, record: &OutboxRecord) -> u64 {
+    fn append(&self, state: &mut State, record: &RecordRef<'_>) -> u64 {
         if state.records_in_current >= SEGMENT_RECORDS {
             let next = state.current + 1;
             match WalWriter::create(wal::segment_path(&self.inner.dir, next)) {
@@ -96,10 +97,10 @@ impl Outbox {
         state.current
     }
 
-    pub fn intent(&self, intent: Intent) {
-        let request_id = intent.reservation.request_id;
+    pub fn intent(&self, reservation: &Reservation, row: &LedgerRow) {
+        let request_id = reservation.request_id;
         let mut state = self.lock();
-        let segment = self.append(&mut state, &OutboxRecord::Intent(Box::new(intent)));
+        let segment = self.append(&mut state, &RecordRef::Intent { reservation, row });
         state.open.insert(request_id, segment);
         if let Some(counts) = state.segments.get_mut(&segment) {
             counts.open_intents += 1;
@@ -108,7 +109,7 @@ impl Outbox {
 
     pub fn complete(&self, row: LedgerRow) {
         let mut state = self.lock();
-        let segment = self.append(&mut state, &OutboxRecord::Completion(Box::new(row.clone())));
+        let segment = self.append(&mut state, &RecordRef::Completion(&row));
         if let Some(counts) = state.segments.get_mut(&segment) {
             counts.unshipped += 1;
         }

@@ -69,6 +69,7 @@ pub fn interrupted_row(reservation: &Reservation) -> LedgerRow {
         input_tokens: 0,
         output_tokens: i64::from(reservation.granted_output_tokens),
         cached_input_tokens: 0,
+        cache_write_input_tokens: 0,
         usage_estimated: true,
         cost_nano: reservation.reserved.nanos(),
         counterfactual_model: None,

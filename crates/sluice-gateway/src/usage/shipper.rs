@@ -62,7 +62,7 @@ pub fn spawn(db: Db, outbox: Outbox, mut rx: mpsc::UnboundedReceiver<Shipment>, 
 }
 
 async fn ship(db: &Db, outbox: &Outbox, batch: Vec<Shipment>) {
-    let rows: Vec<_> = batch.iter().map(|s| s.row.clone()).collect();
+    let (segments, rows): (Vec<u64>, Vec<_>) = batch.into_iter().map(|s| (s.segment, s.row)).unzip();
     let mut backoff = Duration::from_millis(100);
     loop {
         let result = async {
@@ -82,8 +82,8 @@ async fn ship(db: &Db, outbox: &Outbox, batch: Vec<Shipment>) {
     }
     metrics::counter!("sluice_ledger_rows_written_total").increment(rows.len() as u64);
     let mut per_segment = BTreeMap::new();
-    for s in &batch {
-        *per_segment.entry(s.segment).or_insert(0u64) += 1;
+    for segment in segments {
+        *per_segment.entry(segment).or_insert(0u64) += 1;
     }
     outbox.shipped(&per_segment);
 }

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
-use super::record::OutboxRecord;
+use super::record::{OutboxRecord, RecordRef};
 
 const LOCK_NAME: &str = "lock";
 
@@ -61,8 +61,9 @@ impl WalWriter {
     }
 
     /// One record as one `write(2)` of a full line, so a crash leaves at most a torn last line.
-    pub fn append(&mut self, record: &OutboxRecord) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+    pub fn append(&mut self, record: &RecordRef<'_>) -> std::io::Result<()> {
+        let mut line = Vec::with_capacity(1024);
+        serde_json::to_writer(&mut line, record).map_err(std::io::Error::other)?;
         line.push(b'\n');
         self.file.write_all(&line)
     }

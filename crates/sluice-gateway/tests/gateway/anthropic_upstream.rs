@@ -35,14 +35,14 @@ fn message() -> Value {
         "id": "msg_mock1", "type": "message", "role": "assistant", "model": UPSTREAM_MODEL,
         "content": [{"type": "text", "text": "Hello from the mock."}],
         "stop_reason": "end_turn", "stop_sequence": null,
-        "usage": {"input_tokens": 100, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1000, "output_tokens": 50}
+        "usage": {"input_tokens": 100, "cache_creation_input_tokens": 200, "cache_read_input_tokens": 1000, "output_tokens": 50}
     })
 }
 
 fn stream_events() -> Vec<Value> {
     vec![
         json!({"type": "message_start", "message": {"id": "msg_mock2", "type": "message", "role": "assistant", "model": UPSTREAM_MODEL, "content": [], "stop_reason": null, "stop_sequence": null,
-            "usage": {"input_tokens": 100, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1000, "output_tokens": 1}}}),
+            "usage": {"input_tokens": 100, "cache_creation_input_tokens": 200, "cache_read_input_tokens": 1000, "output_tokens": 1}}}),
         json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
         json!({"type": "ping"}),
         json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hello from"}}),
@@ -141,7 +141,8 @@ async fn mock_provider_in_tier(gw: &TestGateway, t: &Tenant, trust_tier: &str) -
 }
 
 /// 100 uncached + 1,000 cached input tokens and 50 output tokens.
-const MOCK_COST_NANO: i64 = 100 * 3_000 + 1_000 * 300 + 50 * 15_000;
+/// Input, cache reads, cache writes ($3.75 per million) and output, each at its own price.
+const MOCK_COST_NANO: i64 = 100 * 3_000 + 1_000 * 300 + 200 * 3_750 + 50 * 15_000;
 
 #[tokio::test]
 async fn anthropic_callers_reach_an_anthropic_provider_unchanged() {
@@ -168,7 +169,7 @@ async fn anthropic_callers_reach_an_anthropic_provider_unchanged() {
     let rows = gw.ledger_rows(t.key, 2).await;
     assert_eq!(rows.len(), 2);
     for row in rows {
-        assert_eq!((row.input_tokens, row.cached_input_tokens, row.output_tokens, row.usage_estimated), (1_100, 1_000, 50, false));
+        assert_eq!((row.input_tokens, row.cached_input_tokens, row.cache_write_input_tokens, row.output_tokens, row.usage_estimated), (1_300, 1_000, 200, 50, false));
         assert_eq!((row.endpoint.as_str(), row.cost_nano), ("messages", MOCK_COST_NANO));
     }
 }
@@ -183,7 +184,7 @@ async fn openai_callers_reach_an_anthropic_provider_translated() {
     assert_eq!(completion["object"], "chat.completion");
     assert_eq!(completion["choices"][0]["message"]["content"], "Hello from the mock.");
     assert_eq!(completion["choices"][0]["finish_reason"], "stop");
-    assert_eq!(completion["usage"], json!({"prompt_tokens": 1100, "completion_tokens": 50, "total_tokens": 1150, "prompt_tokens_details": {"cached_tokens": 1000}}));
+    assert_eq!(completion["usage"], json!({"prompt_tokens": 1300, "completion_tokens": 50, "total_tokens": 1350, "prompt_tokens_details": {"cached_tokens": 1000}}));
 
     let mut streamed = body;
     streamed["stream"] = json!(true);
@@ -193,7 +194,7 @@ async fn openai_callers_reach_an_anthropic_provider_translated() {
     let chunks: Vec<Value> = text.split("\n\n").filter_map(|f| f.strip_prefix("data: ")).filter_map(|d| serde_json::from_str(d).ok()).collect();
     let content: String = chunks.iter().filter_map(|c| c.pointer("/choices/0/delta/content").and_then(Value::as_str)).collect();
     assert_eq!(content, "Hello from the mock.");
-    assert!(chunks.iter().any(|c| c["usage"]["prompt_tokens"] == 1100), "the usage chunk the caller asked for: {text}");
+    assert!(chunks.iter().any(|c| c["usage"]["prompt_tokens"] == 1300), "the usage chunk the caller asked for: {text}");
 
     let received = log.lock().unwrap().clone();
     for r in &received {

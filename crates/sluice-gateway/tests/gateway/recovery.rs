@@ -42,6 +42,7 @@ async fn an_interrupted_request_gets_one_conservative_row_after_restart() {
         input_tokens: 5,
         output_tokens: 0,
         cached_input_tokens: 0,
+        cache_write_input_tokens: 0,
         usage_estimated: false,
         cost_nano: 0,
         counterfactual_model: None,

@@ -2,9 +2,12 @@
 //! `scripts/admit.lua` (the script's header documents the order), makes the one script call, and
 //! turns its integer reply back into a `Decision`.
 //!
-//! The org is added to `sq1:lease-orgs` first, in a separate call because that set lives in
-//! another cluster slot. If the script then refuses, the org is merely listed with no leases,
-//! which costs the reconciler one empty range query.
+//! The org must be listed in `sq1:lease-orgs` for the reconciler to find its leases. That set
+//! lives in another cluster slot, so listing is a separate command; it is sent at most every
+//! [`LISTING_REFRESH`] per org and process (the set only grows, and `mark_synced` lists an org
+//! before the marker every admission requires), and then in the same round trip as the script,
+//! queued before it on the connection. If the script refuses, the org is merely listed with no
+//! leases, which costs the reconciler one empty range query.
 
 use std::time::Duration;
 
@@ -16,6 +19,9 @@ use crate::plan::{self, Plan};
 use crate::{AdmitRequest, BudgetState, Decision, Grant, LimitKind, QuotaError, RateStatus, Reservation};
 
 const PRICE_SPLIT: i64 = 1_000_000;
+/// How often a process re-lists an org it already listed (in case the set was lost while the
+/// org's marker survived, e.g. under an eviction policy that should not be used).
+pub(super) const LISTING_REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl<C: QuotaConnection> RedisQuota<C> {
     pub(super) async fn admit_request(&self, request: &AdmitRequest) -> Result<Decision, QuotaError> {
@@ -65,13 +71,34 @@ impl<C: QuotaConnection> RedisQuota<C> {
         invocation.arg(u8::from(self.config.require_sync_marker));
 
         let mut conn = self.conn.clone();
-        let reply: Vec<i64> = self
-            .within(async {
-                redis::cmd("SADD").arg(keys::lease_orgs()).arg(org.to_string()).exec_async(&mut conn).await?;
-                invocation.invoke_async(&mut conn).await
-            })
-            .await?;
+        let reply: Vec<i64> = if self.listing_due(org) {
+            let mut list_conn = self.conn.clone();
+            let (listed, reply) = self
+                .within(async {
+                    let mut sadd = redis::cmd("SADD");
+                    let listing = sadd.arg(keys::lease_orgs()).arg(org.to_string()).exec_async(&mut list_conn);
+                    // Polled first, so the SADD is queued on the multiplexed connection before the script.
+                    Ok(tokio::join!(listing, invocation.invoke_async::<Vec<i64>>(&mut conn)))
+                })
+                .await?;
+            listed.map_err(super::map_redis_error)?;
+            self.mark_listed(org);
+            reply.map_err(super::map_redis_error)?
+        } else {
+            self.within(invocation.invoke_async(&mut conn)).await?
+        };
         decode(request, &plan, reply)
+    }
+}
+
+impl<C> RedisQuota<C> {
+    fn listing_due(&self, org: sluice_domain::ids::OrgId) -> bool {
+        let listed = self.listed.lock().unwrap_or_else(|p| p.into_inner());
+        listed.get(&org).is_none_or(|at| at.elapsed() >= LISTING_REFRESH)
+    }
+
+    fn mark_listed(&self, org: sluice_domain::ids::OrgId) {
+        self.listed.lock().unwrap_or_else(|p| p.into_inner()).insert(org, std::time::Instant::now());
     }
 }
 

@@ -90,6 +90,8 @@ pub struct RedisQuota<C = ConnectionManager> {
     config: RedisQuotaConfig,
     admit_script: Script,
     close_script: Script,
+    /// When this process last listed each org in `sq1:lease-orgs` (see `admit`).
+    listed: std::sync::Mutex<std::collections::HashMap<OrgId, std::time::Instant>>,
 }
 
 impl<C> std::fmt::Debug for RedisQuota<C> {
@@ -121,6 +123,7 @@ impl<C: QuotaConnection> RedisQuota<C> {
             config,
             admit_script: Script::new(include_str!("scripts/admit.lua")),
             close_script: Script::new(include_str!("scripts/close.lua")),
+            listed: std::sync::Mutex::default(),
         }
     }
 

@@ -68,10 +68,16 @@ impl<C: QuotaConnection> RedisQuota<C> {
         Ok(missing)
     }
 
-    /// Marks an org's counters as complete (after rebuilding them from the ledger).
+    /// Marks an org's counters as complete (after rebuilding them from the ledger). The org is
+    /// listed for the reconciler first, so wherever the marker exists the listing does too —
+    /// admissions (which need the marker) can then skip listing it most of the time.
     pub async fn mark_synced(&self, org: OrgId) -> Result<(), QuotaError> {
         let mut conn = self.conn.clone();
-        self.within(redis::cmd("SET").arg(keys::synced(org)).arg(1).exec_async(&mut conn)).await
+        self.within(async {
+            redis::cmd("SADD").arg(keys::lease_orgs()).arg(org.to_string()).exec_async(&mut conn).await?;
+            redis::cmd("SET").arg(keys::synced(org)).arg(1).exec_async(&mut conn).await
+        })
+        .await
     }
 
     pub(super) async fn expired(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Reservation>, QuotaError> {

@@ -35,7 +35,6 @@ pub async fn chat(upstream: &Upstream, prepared: &Prepared<'_>, streaming: bool)
         let events = stream::first_event(stream::events(response, upstream.settings.idle_timeout, Some(is_terminal))).await?;
         return Ok(ChatOutcome::Stream(events));
     }
-    let body = http::json(upstream, prepared).await?;
-    let usage = body.get("usage").and_then(TokenUsage::from_anthropic);
-    Ok(ChatOutcome::Complete { body, usage })
+    let (body, usage) = http::json_with_usage(upstream, prepared).await?;
+    Ok(ChatOutcome::Complete { body, usage: usage.as_ref().and_then(TokenUsage::from_anthropic) })
 }

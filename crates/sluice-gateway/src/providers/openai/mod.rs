@@ -38,9 +38,8 @@ pub async fn chat(upstream: &Upstream, prepared: &Prepared<'_>, streaming: bool)
         let events = stream::first_event(stream::events(response, upstream.settings.idle_timeout, None)).await?;
         return Ok(ChatOutcome::Stream(events));
     }
-    let body = http::json(upstream, prepared).await?;
-    let usage = usage_of(&body);
-    Ok(ChatOutcome::Complete { body, usage })
+    let (body, usage) = http::json_with_usage(upstream, prepared).await?;
+    Ok(ChatOutcome::Complete { body, usage: usage.as_ref().and_then(TokenUsage::from_openai) })
 }
 
 /// One embeddings attempt: the provider's body as is, and its usage if it reported one.

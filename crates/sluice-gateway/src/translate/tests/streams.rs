@@ -162,11 +162,11 @@ fn the_anthropic_tap_reads_input_at_start_and_output_at_the_end() {
         tap.observe(e);
     }
     // 472 uncached + 2048 read from the cache; output from message_delta (cumulative).
-    assert_eq!(tap.usage(), Some(TokenUsage { prompt: 2520, completion: 89, cached: 2048 }));
+    assert_eq!(tap.usage(), Some(TokenUsage { prompt: 2520, completion: 89, cached: 2048, cache_write: 0 }));
 
     // Newer API versions repeat (and may correct) the input counts in message_delta.
     let mut tap = tap::for_dialect(Dialect::Anthropic);
     tap.observe(&events[0]);
     tap.observe(&anthropic_event(json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"input_tokens": 500, "cache_creation_input_tokens": 100, "cache_read_input_tokens": 0, "output_tokens": 12}})));
-    assert_eq!(tap.usage(), Some(TokenUsage { prompt: 600, completion: 12, cached: 0 }));
+    assert_eq!(tap.usage(), Some(TokenUsage { prompt: 600, completion: 12, cached: 0, cache_write: 100 }));
 }
