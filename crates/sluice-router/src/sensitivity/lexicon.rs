@@ -30,7 +30,13 @@ francis joseph daniel douglas gordon norman curtis wade terry dennis roger tyler
 bryan dale glenn march august june april worth bond church field fields street holland english israel china india
 mercedes dolores angel victoria florence paris lourdes santiago salvador jesus de da di del der den la bin al ana
 ann sara mia eva liv kari britt siri lena ella lily lucy molly poppy ruby jade pearl iris ivy daisy hazel olive
-violet summer autumn dawn faith hope joy chance cash duke earl major judge bishop dean sterling royal noble";
+violet summer autumn dawn faith hope joy chance cash duke earl major judge bishop dean sterling royal noble
+genesis destiny trinity serenity harper miles luna stella willow piper kennedy lincoln hudson bentley cole reid rex
+chase hunter brooke paisley ebony jasmine marshall nelson sherman milton chester percy ted sidney chad travis lance
+troy irving luther otis felix hugo can cem aoi emi luz noor ama kiara mario andre wade ross joel kirk seth neil
+preston quentin marcus lewis spencer parker xavier reagan riley quinn savannah scarlett layla skylar nora vera alla
+inna yan hao jie ming jun yong jian chen jing xin ling yi na avi noa ren mei yui hina rosa pearl clara nick matt
+beth meg jen liz sam jess";
 
 static LEXICON: LazyLock<HashMap<&'static str, NameKind>> = LazyLock::new(|| {
     let mut map: HashMap<&'static str, NameKind> = HashMap::with_capacity(4096);

@@ -13,6 +13,7 @@
 
 mod checksums;
 mod entropy;
+mod grammar_names;
 mod lexicon;
 mod names;
 mod org_terms;
@@ -72,6 +73,8 @@ pub fn scan_text(text: &str, segment: usize, out: &mut Vec<Finding>) {
     names::scan(text, &mut sink);
     // Then names without a cue, in short messages only.
     people::scan(text, &mut sink);
+    // And names that the sentence structure marks as people, in texts of any length.
+    grammar_names::scan(text, &mut sink);
     let first = sink.first;
     if out.len() - first > 1 {
         out[first..].sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));

@@ -51,7 +51,7 @@ const STRONG: &str = concat!(
 /// Weak cues: a capitalised name must follow.
 const WEAK: &str = concat!(
     r"(?m:^[ \t]*Dear[ \t]+)|",
-    r"(?i:\b(?:i'm|i am|this is|call me|everyone calls me|named (?:him|her|them)|sincerely,|regards,|best,|thanks,|cheers,)\s+)|",
+    r"(?i:\b(?:i\\?'m|i am|this is|call me|everyone calls me|named (?:him|her|them)|sincerely,|regards,|best,|thanks,|cheers,)\s+)|",
     r"(?i:\b(?:my|our) (?:wife|husband|son|daughter|kid|child|mother|father|mom|mum|dad|brother|sister|partner|friend|boss|manager|",
     r"colleague|neighbou?r|grandfather|grandmother|grandpa|grandma|uncle|aunt|cousin|nephew|niece|fianc(?:e|ee|é|ée)|girlfriend|boyfriend|",
     r"doctor|lawyer|tenant|landlord|client|customer|patient|employee|guardian|child's|partner's|great great grandfather|great great grandmother)",
@@ -181,7 +181,8 @@ fn strong(text: &str, m: regex::Match, sink: &mut Sink) {
 
 fn weak(text: &str, m: regex::Match, sink: &mut Sink) {
     {
-        let cue = m.as_str().trim().to_ascii_lowercase();
+        // "I\'m" in escaped strings (JSON or code pasted into a prompt) is "I'm".
+        let cue = m.as_str().trim().to_ascii_lowercase().replace('\\', "");
         let rest = &text[m.end()..];
         // Optional title after the cue ("this is Mr. Tony Hussain").
         let head = &rest[..super::floor_boundary(rest, 12)];
@@ -203,7 +204,7 @@ fn weak(text: &str, m: regex::Match, sink: &mut Sink) {
             after.starts_with(" as ") || (cue.contains(" my ") && capitalised)
         } else if cue.starts_with("named") || cue.ends_with("name") {
             true
-        } else if (cue == "i'm" || cue == "i am") && relation.iter().any(|r| after.starts_with(r)) {
+        } else if (cue == "i'm" || cue == "i am") && relation.iter().any(|r| after.trim_start_matches('\\').starts_with(r)) {
             // "I'm Roberto's daughter": the speaker's own family.
             true
         } else if !capitalised {
@@ -342,6 +343,14 @@ mod tests {
         assert!(names("Mr Spicer, who did not take questions, said the crowd was the largest ever.").is_empty());
         // Flagged since `people`: in a one-line message a full name is treated as a person's data.
         assert_eq!(names("USGS employee Don Swanson names him as a worker."), vec!["Don Swanson"]);
+    }
+
+    #[test]
+    fn escaped_quotes_and_lower_case_titles() {
+        // A dialogue pasted from an escaped string: "I\'m Mary\'s daughter".
+        assert_eq!(names(r#"Kalman: \"Who are you?\"\nJordan:\"I\'m Mary\'s daughter\"."#), vec!["Mary"]);
+        assert_eq!(names("mr. elliott flew to oslo on friday morning."), vec!["mr. elliott"]);
+        assert!(names("mr. who is a show.").is_empty());
     }
 
     #[test]

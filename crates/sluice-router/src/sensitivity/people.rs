@@ -38,10 +38,14 @@ god lord king queen prince princess president senator governor minister general 
 question answer option summary article review title product version model series edition vol volume part day night
 morning evening week month year today tomorrow yesterday";
 
-fn is_not_name(tok: &str) -> bool {
+pub(crate) fn is_not_name(tok: &str) -> bool {
     let t = strip_possessive(tok);
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(NOT_NAME_WORDS));
     SET.contains(t)
+}
+
+pub(crate) fn is_eponym(word: &str) -> bool {
+    EPONYMS.contains(word)
 }
 
 static EPONYMS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(EPONYM_NOUNS));
@@ -185,7 +189,7 @@ fn is_public_role(w: &str) -> bool {
     PUBLIC_ROLES.iter().any(|r| r.eq_ignore_ascii_case(w))
 }
 
-fn is_famous(w: &str) -> bool {
+pub(crate) fn is_famous(w: &str) -> bool {
     let w = strip_possessive(w);
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(FAMOUS));
     SET.contains(w)
@@ -296,7 +300,9 @@ pub fn scan(text: &str, sink: &mut Sink) {
         // Courtesy title + name ("Ms. Jones", "Mr Leiva").
         if TITLES.iter().any(|t| t.eq_ignore_ascii_case(w)) && i + 1 < toks.len() {
             let gap = &text[toks[i].end..toks[i + 1].start];
-            if (gap == ". " || gap == " ") && capitalised(word(i + 1)) && !is_not_name(word(i + 1)) {
+            // In all-lower-case text "mr. elliott" is as clear as "Mr. Elliott" (the dot says title).
+            let follows = capitalised(word(i + 1)) || (lowercase_text && gap == ". ");
+            if (gap == ". " || gap == " ") && follows && !is_not_name(word(i + 1)) {
                 let end = chain_end(text, &toks, i + 1, &namey);
                 if !(i + 1..=end).any(|k| is_famous(word(k))) && !appositive(&text[toks[end].end..]) {
                     add(text, sink, toks[i].start, toks[end].end, 0.6);
