@@ -61,8 +61,10 @@ let output = '';
 sluice.stdout.on('data', (d) => (output += d));
 sluice.stderr.on('data', (d) => (output += d));
 let browser;
+let page;
 
 async function shutdown() {
+  preview?.kill('SIGTERM');
   await browser?.close().catch(() => {});
   if (sluice.exitCode === null) {
     sluice.kill('SIGTERM');
@@ -81,6 +83,8 @@ async function shutdown() {
 }
 
 const ADMIN = `http://127.0.0.1:${adminPort}`;
+let UI = ADMIN;
+let preview;
 const GATEWAY = `http://127.0.0.1:${gatewayPort}/v1`;
 
 try {
@@ -88,27 +92,36 @@ try {
   await until('the admin API', async () => (await fetch(`${ADMIN}/readyz`)).ok, 60_000);
   log('sluice up is ready');
 
+  // E2E_PREVIEW=1 (development only): serve web/dist with `vite preview`, proxying /api to this
+  // sluice, so console changes are tested without rebuilding the binary that embeds them.
+  if (process.env.E2E_PREVIEW) {
+    const port = await freePort();
+    preview = spawn(join(here, '../node_modules/.bin/vite'), ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: join(here, '..'), env: { ...process.env, SLUICE_ADMIN: ADMIN }, stdio: 'ignore' });
+    UI = `http://127.0.0.1:${port}`;
+    await until('vite preview', async () => (await fetch(`${UI}/console/`)).ok, 30_000);
+  }
+
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
+  page = await context.newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
   page.setDefaultTimeout(20_000);
   const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
   // --- login -----------------------------------------------------------------------------------
-  await page.goto(`${ADMIN}/`);
+  await page.goto(process.env.E2E_PREVIEW ? `${UI}/console/` : `${UI}/`);
   await page.getByRole('heading', { name: 'Sluice console' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/console/login');
   await page.getByLabel('E-mail').fill('admin@sluice.local');
-  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('textbox', { name: 'Password' }).fill('not the password');
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByText('The e-mail address or the password is wrong.').waitFor();
   await shot('01-login-error');
-  await page.getByLabel('Password').fill(password);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Demo' }).waitFor();
   const orgPath = new URL(page.url()).pathname; // /console/orgs/<id>
@@ -201,10 +214,14 @@ try {
   await page.getByRole('button', { name: 'Save policy' }).click();
   await page.getByText('Policy saved.').waitFor();
   await until('revision 2', async () => (await page.getByText('Organization policy, revision').textContent()).includes('2'));
+  await page.getByLabel('Prompt').fill('Refund the customer to IBAN DE89 3704 0044 0532 0130 00 today');
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await page.getByTestId('explain-result').getByText('pii', { exact: true }).waitFor();
+  await page.getByTestId('explain-result').getByText('iban', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Run what-if' }).click();
   await page.getByTestId('what-if-report').waitFor();
   await shot('08-policy');
-  log('policy edited (revision 2), what-if ran');
+  log('policy edited (revision 2), prompt explained, what-if ran');
 
   // --- revoke ----------------------------------------------------------------------------------
   await page.getByRole('link', { name: 'Virtual keys' }).click();
@@ -248,9 +265,9 @@ try {
   assert.equal(added.status, 201, await added.text());
   const viewer = await (await browser.newContext()).newPage();
   viewer.setDefaultTimeout(20_000);
-  await viewer.goto(`${ADMIN}/console/login`);
+  await viewer.goto(`${UI}/console/login`);
   await viewer.getByLabel('E-mail').fill('viewer@example.com');
-  await viewer.getByLabel('Password').fill(viewerPassword);
+  await viewer.getByRole('textbox', { name: 'Password' }).fill(viewerPassword);
   await viewer.getByRole('button', { name: 'Log in' }).click();
   await viewer.getByRole('heading', { name: 'Demo' }).waitFor();
   await viewer.getByRole('link', { name: 'Virtual keys' }).click();
@@ -274,12 +291,13 @@ try {
   assert.equal(after.status, 401, 'the session ends on the server too');
   await shot('14-logged-out');
 
-  const offsite = requested.filter((u) => !u.startsWith(ADMIN) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const offsite = requested.filter((u) => !u.startsWith(UI) && !u.startsWith('data:') && !u.startsWith('blob:'));
   assert.deepEqual(offsite, [], 'the console requests nothing from elsewhere');
   log(`passed; screenshots in ${shots}`);
   await shutdown();
 } catch (e) {
   console.error(e);
+  await page?.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
   console.error('--- sluice output (tail) ---\n' + output.slice(-4000));
   await shutdown();
   process.exit(1);

@@ -1,5 +1,5 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { login } from '../api/client';
@@ -16,7 +16,9 @@ export function LoginPage() {
   const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const mutation = useMutation({ mutationFn: () => login(email.trim(), password) });
+  const queryClient = useQueryClient();
+  // Whatever was cached belonged to the previous session (possibly another user).
+  const mutation = useMutation({ mutationFn: () => login(email.trim(), password), onSuccess: () => queryClient.clear() });
   if (tokens) {
     const from = (location.state as { from?: string } | null)?.from;
     return <Navigate to={from && from !== '/login' ? from : '/'} replace />;

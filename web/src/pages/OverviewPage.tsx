@@ -17,6 +17,11 @@ function monthStartUtc(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
 
+/** Tomorrow 00:00 UTC: a stable end for "up to now" (it is part of the query key). */
+function nextDayUtc(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
 export function OverviewPage() {
   const { orgId, can } = useOrg();
   const names = useTargetNames(orgId);
@@ -29,7 +34,7 @@ export function OverviewPage() {
   });
   const orgBudget = budgets.data?.items.find((b) => !b.team_id && !b.key_id && b.period !== 'total') ?? null;
   const from = orgBudget?.current_period.start ?? monthStartUtc(new Date()).toISOString();
-  const to = orgBudget?.current_period.end ?? new Date(Date.now() + 60_000).toISOString();
+  const to = orgBudget?.current_period.end ?? nextDayUtc(new Date()).toISOString();
   const orgPolicy = policies.data?.items.find((p) => !p.team_id && !p.key_id);
   const usage = useQuery({
     queryKey: ['usage', orgId, from, to, orgPolicy?.revision],

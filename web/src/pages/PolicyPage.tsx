@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Modal, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, client, type Schemas } from '../api/client';
@@ -11,6 +11,7 @@ import { TargetSelect, parseTarget, useTargetNames } from '../components/TargetS
 import { MatrixEditor } from '../policy/MatrixEditor';
 import { cellOfField, cellProblems, fromWire, matrixOf, toWire, type PolicyDocument, type TrustTier } from '../policy/model';
 import { PolicyForm } from '../policy/PolicyForm';
+import { TestPromptPanel } from '../policy/TestPromptPanel';
 import { WhatIfPanel } from '../policy/WhatIfPanel';
 
 type Policy = Schemas['Policy'];
@@ -127,29 +128,9 @@ function OrgPolicyEditor({ orgId, policy, editable }: { orgId: string; policy: P
       </Text>
       <MatrixEditor matrix={matrixOf(doc)} onChange={(matrix) => setDoc({ ...doc, matrix })} models={models.names} problems={{ ...local, ...server }} readOnly={!editable} />
       <PolicyForm doc={doc} onChange={setDoc} models={models.names} readOnly={!editable} />
-      <TestPromptPanel />
+      <TestPromptPanel orgId={orgId} doc={doc} models={models.names} />
       <WhatIfPanel orgId={orgId} doc={doc} />
     </Stack>
-  );
-}
-
-/** The gateway's explain endpoint needs a virtual key and is on the gateway's own address, so the console shows the call to make. */
-function TestPromptPanel() {
-  const gateway = `${location.protocol}//${location.hostname}:8080`;
-  return (
-    <Paper withBorder p="md">
-      <Stack gap="xs">
-        <Title order={3}>Test a prompt</Title>
-        <Text size="sm">
-          The gateway explains a routing decision without sending anything: data class, detected entities, complexity, the model pool and every reason. It runs
-          under the <b>saved</b> policy and authenticates with a virtual key of this organization, so call it with a key (the admin API has no explain endpoint
-          for unsaved drafts yet; use the what-if replay below for a draft):
-        </Text>
-        <Code block>{`curl -s ${gateway}/v1/route/explain -H "authorization: Bearer $KEY" \\
-  -H 'content-type: application/json' \\
-  -d '{"model": "auto", "messages": [{"role": "user", "content": "My IBAN is DE89 3704 0044 0532 0130 00"}]}'`}</Code>
-      </Stack>
-    </Paper>
   );
 }
 
