@@ -1,5 +1,5 @@
 //! Sluice's admin API: the control plane's HTTP interface (`/api/v1/...`), its OpenAPI
-//! document and Swagger UI (`/docs`), and health probes.
+//! document and Swagger UI (`/docs`), health probes, and the embedded web console (`/console/`).
 //!
 //! Layers: `routes` (the route table) → `resources::*` handlers (extract, check access,
 //! validate into domain types) → `sluice_store` functions inside a transaction that also writes
@@ -14,6 +14,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod http;
 pub mod openapi;

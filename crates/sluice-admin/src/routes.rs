@@ -67,6 +67,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(rate_limits::delete_rate_limit)
             // routing policies
             .service(what_if::what_if)
+            .service(explain::explain)
             .service(policies::create_policy)
             .service(policies::list_policies)
             .service(policies::get_policy)

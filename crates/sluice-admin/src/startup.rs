@@ -12,6 +12,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::AdminConfig;
+use crate::console;
 use crate::error::ApiError;
 use crate::http::idempotency::idempotency;
 use crate::routes;
@@ -38,7 +39,9 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .into_app()
-                .default_service(web::to(not_found))
+                // Requests no documented route matched: the console's static files under
+                // `/console/` (not API routes, so not in the OpenAPI document) or the API's 404.
+                .default_service(web::to(console::fallback))
                 .wrap(from_fn(idempotency))
                 .wrap(TracingLogger::default())
         })
@@ -59,8 +62,4 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
 }

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod audit_log;
 pub mod auth;
 pub mod budgets;
+pub mod explain;
 pub mod health;
 pub mod keys;
 pub mod members;

@@ -95,7 +95,7 @@ pub async fn what_if(state: web::Data<AppState>, principal: Principal, path: web
     let access = org_access(&mut conn, &principal, org_id).await?;
     require_org_read(&access)?;
     checks::check_document(&mut conn, &input.document, &input.document).await?;
-    let catalog = catalog(&mut conn).await?;
+    let catalog = chat_catalog(&mut conn).await?;
     let groups = sluice_store::replay::chat_groups(&mut conn, org_id, input.from, input.to).await?;
     drop(conn);
     let candidate = RoutePolicy::compile(input.document).map_err(|e| ApiError::field("document.confidential.patterns", e.to_string()))?;
@@ -121,8 +121,8 @@ pub async fn what_if(state: web::Data<AppState>, principal: Principal, path: web
     }))
 }
 
-/// Every chat model with its provider's trust tier and current price.
-async fn catalog(conn: &mut sluice_store::Conn) -> Result<Catalog, ApiError> {
+/// Every chat model with its provider's trust tier and current price (also used by `explain`).
+pub(crate) async fn chat_catalog(conn: &mut sluice_store::Conn) -> Result<Catalog, ApiError> {
     let providers = sluice_store::snapshot::providers(conn).await?;
     let tiers: HashMap<Uuid, String> = providers.into_iter().map(|p| (p.id, p.trust_tier)).collect();
     let mut out = Catalog::default();

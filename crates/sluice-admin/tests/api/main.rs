@@ -8,6 +8,8 @@ mod audit_log;
 mod auth;
 mod budgets;
 mod canary;
+mod console;
+mod explain;
 mod keys;
 mod matrix;
 mod members;

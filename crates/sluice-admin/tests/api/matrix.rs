@@ -227,6 +227,7 @@ const CASES: &[Case] = &[
     case("POST", "/api/v1/orgs/{org_id}/routing-policies/what-if", "UNNOOO", |_| {
         Some(json!({"document": policy_document(), "from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"}))
     }),
+    case("POST", "/api/v1/orgs/{org_id}/routing-policies/explain", "UNNOOO", |_| Some(json!({"document": policy_document(), "prompt": "Hello"}))),
     // providers and models (platform-wide: everyone reads, platform admins write)
     case("GET", "/api/v1/providers", "UOOOOO", none),
     case("POST", "/api/v1/providers", "UFFFFO", |_| Some(json!({"name": "vllm", "kind": "openai_compatible", "base_url": "http://127.0.0.1:8000/v1", "trust_tier": "local"}))),

@@ -18,8 +18,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     if let Some(first) = bootstrap::first_start(&database.db).await? {
         // Printed once, to the terminal that started Sluice, not to the log.
         println!(
-            "\nSluice is set up.\n  console / API docs: http://{addr}/docs/\n  admin login:        {email}\n  admin password:     {password}\n  demo organization:  {org}\nChange the password after logging in (PATCH /api/v1/users/<id>).\n",
+            "\nSluice is set up.\n  console:            http://{addr}/console/{built}\n  API docs:           http://{addr}/docs/\n  admin login:        {email}\n  admin password:     {password}\n  demo organization:  {org}\nChange the password after logging in (PATCH /api/v1/users/<id>).\n",
             addr = settings.admin_addr,
+            built = if sluice_admin::console::is_built() { "" } else { "  (not built into this binary: see web/README.md)" },
             email = first.email,
             password = first.password,
             org = first.org_id
@@ -32,8 +33,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(
         admin = %settings.admin_addr,
         gateway = %settings.gateway_addr,
-        "Sluice is up: gateway on http://{}/v1, admin API on http://{}/api/v1, docs on http://{}/docs/",
+        "Sluice is up: gateway on http://{}/v1, admin API on http://{}/api/v1, console on http://{}/console/, docs on http://{}/docs/",
         settings.gateway_addr,
+        settings.admin_addr,
         settings.admin_addr,
         settings.admin_addr
     );

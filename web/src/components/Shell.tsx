@@ -1,0 +1,122 @@
+// The frame around every signed-in screen: header with the organization picker and the user
+// menu, and a navigation bar that collapses behind a burger button in narrow windows.
+
+import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Select, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Navigate, Outlet, NavLink as RouterLink, useLocation, useNavigate, useParams } from 'react-router';
+import { api, client, logout } from '../api/client';
+import { useMe } from '../api/queries';
+import { abilities } from '../auth/roles';
+import { useSession } from '../auth/useSession';
+import { ErrorNotice, Loading } from './states';
+
+export function useOrgs() {
+  return useQuery({ queryKey: ['orgs'], queryFn: () => api(() => client.GET('/api/v1/orgs', { params: { query: { limit: 200 } } })) });
+}
+
+/** The current org id and what the user may do in it. */
+export function useOrg() {
+  const { orgId = '' } = useParams();
+  const me = useMe();
+  return { orgId, me: me.data, can: abilities(me.data, orgId) };
+}
+
+const LINKS: { to: string; label: string; orgRole?: boolean }[] = [
+  { to: '', label: 'Overview' },
+  { to: 'teams', label: 'Teams & members' },
+  { to: 'keys', label: 'Virtual keys' },
+  { to: 'limits', label: 'Budgets & rate limits' },
+  { to: 'policy', label: 'Routing policy', orgRole: true },
+  { to: 'providers', label: 'Providers & models' },
+  { to: 'alerts', label: 'Alerts', orgRole: true },
+  { to: 'audit', label: 'Audit log', orgRole: true },
+];
+
+export function Shell() {
+  const { tokens } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [opened, { toggle, close }] = useDisclosure();
+  const { orgId } = useParams();
+  const me = useMe();
+  const orgs = useOrgs();
+  if (!tokens) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  const can = abilities(me.data, orgId);
+
+  const signOut = async () => {
+    await logout();
+    queryClient.clear();
+    navigate('/login');
+  };
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={1} size="h4">
+              Sluice
+            </Title>
+            {orgs.data && orgs.data.items.length > 0 && (
+              <Select
+                aria-label="Organization"
+                size="xs"
+                w={{ base: 140, sm: 220 }}
+                value={orgId ?? null}
+                data={orgs.data.items.map((o) => ({ value: o.id, label: o.name }))}
+                onChange={(id) => id && navigate(`/orgs/${id}`)}
+                allowDeselect={false}
+              />
+            )}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" visibleFrom="sm" c="dimmed">
+              {me.data?.user.email}
+              {can.platformAdmin ? ' · platform admin' : can.orgRole ? ` · ${can.orgRole}` : ''}
+            </Text>
+            <Button size="xs" variant="default" onClick={signOut}>
+              Log out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+        <ScrollArea>
+          {orgId &&
+            LINKS.filter((l) => !l.orgRole || can.readOrg).map((l) => (
+              <NavLink
+                key={l.to}
+                component={RouterLink}
+                to={`/orgs/${orgId}${l.to ? `/${l.to}` : ''}`}
+                end={l.to === ''}
+                label={l.label}
+                onClick={close}
+                active={l.to === '' ? location.pathname === `/orgs/${orgId}` : location.pathname.startsWith(`/orgs/${orgId}/${l.to}`)}
+              />
+            ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <VisuallyHidden>
+          <a href="#main">Skip to content</a>
+        </VisuallyHidden>
+        <div id="main">
+          {me.isError ? <ErrorNotice error={me.error} onRetry={() => me.refetch()} /> : me.isPending ? <Loading /> : <Outlet />}
+        </div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+/** `/`: the first organization the user belongs to. */
+export function OrgRedirect() {
+  const orgs = useOrgs();
+  if (orgs.isPending) return <Loading />;
+  if (orgs.isError) return <ErrorNotice error={orgs.error} onRetry={() => orgs.refetch()} />;
+  const first = orgs.data.items[0];
+  if (!first) return <Text c="dimmed">You do not belong to any organization yet. Ask an administrator to add you.</Text>;
+  return <Navigate to={`/orgs/${first.id}`} replace />;
+}
