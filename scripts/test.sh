@@ -10,7 +10,8 @@
 #    no fsync), so the suite never depends on — or disturbs — a database already on the machine.
 #    Set TEST_DATABASE_URL to use an existing server instead.
 # 3. Builds offline against the committed query metadata (.sqlx/), runs clippy with warnings as
-#    errors, and runs every test of the workspace.
+#    errors, and runs every test of the workspace; then the web console's tests
+#    (scripts/test-web.sh: npm ci, build, vitest, and chromium driving a real `sluice up`).
 # 4. Stops the private PostgreSQL and removes it, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,5 +53,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "tests"
 cargo test --workspace --locked --no-fail-fast
+
+# --- 4. the web console: its unit tests and the browser end-to-end test against `sluice up` ----
+./scripts/test-web.sh
 
 log "all tests passed"

@@ -91,7 +91,8 @@ pub struct RedisQuota<C = ConnectionManager> {
     admit_script: Script,
     close_script: Script,
     /// When this process last listed each org in `sq1:lease-orgs` (see `admit`).
-    listed: std::sync::Mutex<std::collections::HashMap<OrgId, std::time::Instant>>,
+    /// (Boxed: stores are held in enums, which stay small.)
+    listed: Box<std::sync::Mutex<std::collections::HashMap<OrgId, std::time::Instant>>>,
 }
 
 impl<C> std::fmt::Debug for RedisQuota<C> {
@@ -123,7 +124,7 @@ impl<C: QuotaConnection> RedisQuota<C> {
             config,
             admit_script: Script::new(include_str!("scripts/admit.lua")),
             close_script: Script::new(include_str!("scripts/close.lua")),
-            listed: std::sync::Mutex::default(),
+            listed: Box::default(),
         }
     }
 
