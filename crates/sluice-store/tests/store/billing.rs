@@ -15,7 +15,7 @@ async fn db() -> Db {
 
 async fn org(db: &Db, slug: &str) -> Uuid {
     let mut conn = db.acquire().await.unwrap();
-    let new = orgs::NewOrg { id: Uuid::now_v7(), name: slug, slug, time_zone: "UTC", quota_failure_mode: "closed", prompt_logging: false };
+    let new = orgs::NewOrg { id: Uuid::now_v7(), name: slug, slug, time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false };
     orgs::insert(&mut conn, &new).await.unwrap().id
 }
 

@@ -23,7 +23,7 @@ async fn migrated_with_org() -> (String, Db) {
     assert!(ok, "{stderr}");
     let db = Db::connect(&url, 2).await.unwrap();
     let mut conn = db.acquire().await.unwrap();
-    let org = orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "closed", prompt_logging: false };
+    let org = orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false };
     orgs::insert(&mut conn, &org).await.unwrap();
     (url, db)
 }
