@@ -86,6 +86,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(models::update_model)
             .service(models::delete_model)
             .service(model_prices::list_prices)
-            .service(model_prices::create_price),
+            .service(model_prices::create_price)
+            // billing: invoice import and reconciliation
+            .service(billing::create_invoice_import)
+            .service(billing::reconciliation),
     );
 }

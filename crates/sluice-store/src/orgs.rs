@@ -57,6 +57,19 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> Result<Option<OrgRow>, StoreError
     Ok(row)
 }
 
+/// An org that is not archived, by its slug (the command line names orgs by slug).
+pub async fn get_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<OrgRow>, StoreError> {
+    let row = sqlx::query_as!(
+        OrgRow,
+        r#"select id, name, slug, time_zone, quota_failure_mode::text as "quota_failure_mode!", prompt_logging, created_at, updated_at
+           from organizations where slug = $1 and archived_at is null"#,
+        slug
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row)
+}
+
 /// Orgs visible to a user: all of them for `member = None` (platform admins), otherwise those
 /// where the user is an org member or a member of one of its teams.
 pub async fn list(conn: &mut Conn, member: Option<Uuid>, name_contains: Option<&str>, page: Page) -> Result<Vec<OrgRow>, StoreError> {

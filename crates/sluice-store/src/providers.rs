@@ -76,6 +76,12 @@ pub async fn get(conn: &mut Conn, id: Uuid) -> Result<Option<ProviderRow>, Store
     Ok(row)
 }
 
+/// Whether a provider of this name exists (invoices are imported per provider name).
+pub async fn name_exists(conn: &mut Conn, name: &str) -> Result<bool, StoreError> {
+    let exists = sqlx::query_scalar!(r#"select exists (select 1 from providers where name = $1) as "exists!""#, name).fetch_one(conn).await?;
+    Ok(exists)
+}
+
 #[derive(Default)]
 pub struct Filter<'a> {
     pub kind: Option<&'a str>,

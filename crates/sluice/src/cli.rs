@@ -33,6 +33,11 @@ pub enum Command {
     },
     /// Print the admin API's OpenAPI document (JSON) to stdout.
     Openapi,
+    /// Provider invoices: import exports, reconcile them with the ledger, refresh prices.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
     /// The router offline: classify requests or score it on labelled data. No server, database
     /// or network needed.
     Route {
@@ -64,6 +69,82 @@ pub enum RouteCommand {
         /// Output tokens assumed per request when estimating cost.
         #[arg(long, default_value_t = 256)]
         output_tokens: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// Import one provider export (a usage or cost API page, or a CSV) for an org. Importing
+    /// the same document again adds nothing.
+    Import(BillingImportArgs),
+    /// Compare the org's ledger with its imported invoices per provider × model × day.
+    Reconcile(BillingReconcileArgs),
+    /// The price book.
+    Prices {
+        #[command(subcommand)]
+        command: BillingPricesCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BillingImportArgs {
+    /// Organization id or slug.
+    #[arg(long)]
+    pub org: String,
+    /// The Sluice provider (by name) the export comes from, e.g. `openai`.
+    #[arg(long)]
+    pub provider: String,
+    /// openai-costs, openai-usage, anthropic-cost, anthropic-usage or csv.
+    #[arg(long)]
+    pub format: String,
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BillingReconcileArgs {
+    /// Organization id or slug.
+    #[arg(long)]
+    pub org: String,
+    /// First day (UTC, YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub from: String,
+    /// Last day (UTC, YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// json or table.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// Relative tolerance as a fraction (default 0.005).
+    #[arg(long, default_value = "0.005")]
+    pub tolerance_relative: String,
+    /// Absolute tolerance on amounts in USD (default 0.01).
+    #[arg(long, default_value = "0.01")]
+    pub tolerance_usd: String,
+    /// Absolute tolerance on token counts.
+    #[arg(long, default_value_t = 0)]
+    pub tolerance_tokens: i64,
+    /// Comma-separated provider project/workspace/key ids Sluice's credentials use.
+    #[arg(long)]
+    pub sluice_scopes: Option<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingPricesCommand {
+    /// Add a price version for every model whose price in a LiteLLM price file differs from
+    /// its current one.
+    Refresh {
+        file: PathBuf,
+        /// Print what would change without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        common: CommonArgs,
     },
 }
 

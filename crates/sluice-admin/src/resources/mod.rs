@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod audit_log;
 pub mod auth;
+pub mod billing;
 pub mod budgets;
 pub mod explain;
 pub mod health;

@@ -6,6 +6,7 @@ mod helpers;
 
 mod audit_log;
 mod auth;
+mod billing;
 mod budgets;
 mod canary;
 mod console;

@@ -111,6 +111,8 @@ impl Fixture {
             .replace("{user_id}", &user)
             .replace("{provider_id}", &provider.to_string())
             .replace("{model_id}", &self.model.to_string())
+            // The reconciliation report needs its period.
+            + if case.path.ends_with("/billing/reconciliation") { "?from=2025-11-01&to=2025-11-30" } else { "" }
     }
 
     async fn audit_rows(&self) -> i64 {
@@ -241,6 +243,11 @@ const CASES: &[Case] = &[
     case("DELETE", "/api/v1/models/{model_id}", "UFFFFO", none),
     case("GET", "/api/v1/models/{model_id}/prices", "UOOOOO", none),
     case("POST", "/api/v1/models/{model_id}/prices", "UFFFFO", |_| Some(json!({"input_usd_per_mtok": "0.10", "output_usd_per_mtok": "0.20"}))),
+    // billing (org-scoped: admins import, org roles read)
+    case("POST", "/api/v1/orgs/{org_id}/billing/invoice-imports", "UNFFOO", |_| {
+        Some(json!({"provider": "openai", "format": "csv", "content": "date,provider,model,token_type,quantity,amount_usd\n2025-11-03,openai,gpt-4o,input,1000,0.0025\n"}))
+    }),
+    case("GET", "/api/v1/orgs/{org_id}/billing/reconciliation", "UNNOOO", none),
 ];
 
 #[test]
@@ -284,6 +291,11 @@ async fn matrix_org_members_teams_and_keys() {
 #[tokio::test]
 async fn matrix_budgets_limits_policies() {
     check_group(|c| ["/budgets", "/rate-limits", "/routing-policies"].iter().any(|p| c.path.contains(p))).await;
+}
+
+#[tokio::test]
+async fn matrix_billing() {
+    check_group(|c| c.path.contains("/billing/")).await;
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod admin;
+pub mod billing;
 pub mod gateway;
 pub mod migrate;
 pub mod openapi;
@@ -13,7 +14,7 @@ use secrecy::ExposeSecret;
 use sluice_admin::AdminConfig;
 use sluice_domain::credentials::CredentialCipher;
 
-use crate::cli::{AdminCommand, Cli, Command, CommonArgs, RouteCommand};
+use crate::cli::{AdminCommand, BillingCommand, BillingPricesCommand, Cli, Command, CommonArgs, RouteCommand};
 use crate::generated_secrets;
 use crate::settings::{Overrides, Settings, decode_credential_key};
 use crate::telemetry;
@@ -33,6 +34,17 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Admin { command: AdminCommand::Create(args) } => {
             let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
             admin::create(settings, args).await
+        }
+        Command::Billing { command: BillingCommand::Import(args) } => {
+            let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
+            billing::import(settings, args).await
+        }
+        Command::Billing { command: BillingCommand::Reconcile(args) } => {
+            let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
+            billing::reconcile(settings, args).await
+        }
+        Command::Billing { command: BillingCommand::Prices { command: BillingPricesCommand::Refresh { file, dry_run, common } } } => {
+            billing::refresh_prices(load(config, &data_dir_only(common))?, &file, dry_run).await
         }
         Command::Openapi => openapi::run(),
         Command::Route { command: RouteCommand::Classify { policy } } => route::classify(policy.as_deref()),

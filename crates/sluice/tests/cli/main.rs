@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod billing;
 mod commands;
 mod crash;
 mod replicas;

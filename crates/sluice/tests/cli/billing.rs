@@ -1,0 +1,100 @@
+//! `sluice billing import | reconcile | prices refresh` as an operator runs them, against a fresh
+//! database: idempotent imports, the reconciliation in JSON and as a table, and a price refresh
+//! that adds a version only where the file differs.
+
+use serde_json::Value;
+use sluice_store::{Db, Page, models, orgs};
+use uuid::Uuid;
+
+use crate::harness::*;
+
+const INVOICE: &str = "date,provider,model,token_type,quantity,amount_usd\n\
+2025-11-03,openai,gpt-4o-2024-08-06,input,1000000,2.50\n\
+2025-11-03,openai,gpt-4o-2024-08-06,output,100000,1.00\n";
+
+fn run(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = sluice(args).env("DATABASE_URL", url).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+async fn migrated_with_org() -> (String, Db) {
+    let url = fresh_database().await;
+    let (ok, _, stderr) = run(&url, &["migrate"]);
+    assert!(ok, "{stderr}");
+    let db = Db::connect(&url, 2).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    let org = orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false };
+    orgs::insert(&mut conn, &org).await.unwrap();
+    (url, db)
+}
+
+#[tokio::test]
+async fn import_is_idempotent_and_reconcile_reports_in_json_and_as_a_table() {
+    let (url, _db) = migrated_with_org().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("invoice.csv");
+    std::fs::write(&file, INVOICE).unwrap();
+    let import = ["billing", "import", "--org", "acme", "--provider", "openai", "--format", "csv", file.to_str().unwrap()];
+    let (ok, stdout, stderr) = run(&url, &import);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("imported 2 lines (2 new)"), "{stdout}");
+    let (ok, stdout, _) = run(&url, &import);
+    assert!(ok && stdout.contains("already imported"), "{stdout}");
+
+    let (ok, _, stderr) = run(&url, &["billing", "import", "--org", "nobody", "--provider", "openai", "--format", "csv", file.to_str().unwrap()]);
+    assert!(!ok && stderr.contains("--org"), "{stderr}");
+    let (ok, _, stderr) = run(&url, &["billing", "import", "--org", "acme", "--provider", "openai", "--format", "xlsx", file.to_str().unwrap()]);
+    assert!(!ok && stderr.contains("--format"), "{stderr}");
+
+    // The ledger is empty: everything billed is spend that did not go through Sluice.
+    let reconcile = ["billing", "reconcile", "--org", "acme", "--from", "2025-11-01", "--to", "2025-11-30", "--format", "json"];
+    let (ok, stdout, stderr) = run(&url, &reconcile);
+    assert!(ok, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["totals"]["invoice_amount_usd"], "3.50");
+    assert_eq!(report["totals"]["amount_difference_usd"], "3.50");
+    let classes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["class"].as_str().unwrap()).collect();
+    assert_eq!(classes, ["missing_in_ledger", "missing_in_ledger"]);
+
+    let (ok, stdout, stderr) = run(&url, &[&reconcile[..8], &["--format", "table"]].concat());
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("missing_in_ledger") && stdout.contains("gpt-4o") && stdout.contains("difference 3.50"), "{stdout}");
+    let (ok, _, stderr) = run(&url, &["billing", "reconcile", "--org", "acme", "--from", "2025-11-30", "--to", "2025-11-01"]);
+    assert!(!ok && stderr.contains("to:"), "{stderr}");
+}
+
+#[tokio::test]
+async fn prices_refresh_adds_versions_only_for_changed_prices() {
+    let (url, db) = migrated_with_org().await;
+    // gpt-4o as seeded; claude-haiku-4-5 cheaper than seeded.
+    let file = r#"{
+        "gpt-4o": {"input_cost_per_token": 2.5e-06, "output_cost_per_token": 1e-05, "cache_read_input_token_cost": 1.25e-06, "litellm_provider": "openai", "mode": "chat"},
+        "claude-haiku-4-5": {"input_cost_per_token": 8e-07, "output_cost_per_token": 4e-06, "cache_read_input_token_cost": 8e-08,
+                             "cache_creation_input_token_cost": 1e-06, "litellm_provider": "anthropic", "mode": "chat"}
+    }"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("prices.json");
+    std::fs::write(&path, file).unwrap();
+    // Price versions of the two models in the file.
+    let versions = || async {
+        let mut conn = db.acquire().await.unwrap();
+        let mut n = 0;
+        for name in ["gpt-4o", "claude-haiku-4-5"] {
+            let filter = models::Filter { name_contains: Some(name), ..Default::default() };
+            let found = models::list(&mut conn, &filter, Page { after: None, limit: 50 }).await.unwrap();
+            let model = found.iter().find(|m| m.name == name).unwrap();
+            n += models::list_prices(&mut conn, model.id).await.unwrap().len();
+        }
+        n
+    };
+    let before = versions().await;
+    let (ok, stdout, stderr) = run(&url, &["billing", "prices", "refresh", path.to_str().unwrap(), "--dry-run"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("claude-haiku-4-5: 1.00 / 5.00 -> 0.80 / 4.00") && stdout.contains("would change 1 of"), "{stdout}");
+    assert_eq!(versions().await, before, "a dry run changes nothing");
+    let (ok, stdout, stderr) = run(&url, &["billing", "prices", "refresh", path.to_str().unwrap()]);
+    assert!(ok && stdout.contains("changed 1 of"), "{stdout}{stderr}");
+    assert_eq!(versions().await, before + 1);
+    let (ok, stdout, _) = run(&url, &["billing", "prices", "refresh", path.to_str().unwrap()]);
+    assert!(ok && stdout.contains("changed 0 of"), "a second refresh finds nothing to change: {stdout}");
+}
