@@ -1,12 +1,15 @@
 //! Test support shared by the integration suites: free loopback ports, private redis-server
-//! instances killed by PID, and a fresh database per test on the test PostgreSQL server.
+//! instances killed by PID, a fresh database per test on the test PostgreSQL server, and ledger
+//! rows for tests that seed the ledger directly.
 //!
 //! Only a dev-dependency: nothing here ships in the binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ledger;
 mod postgres;
 mod redis;
 
+pub use ledger::ledger_row;
 pub use postgres::{fresh_database, server_url};
 pub use redis::PrivateRedis;
 

@@ -14,36 +14,15 @@ const HEADER: &str = "date,provider,model,token_type,quantity,amount_usd\n";
 
 #[allow(clippy::too_many_arguments)]
 fn row(org: Uuid, team: Uuid, key: Uuid, provider: Uuid, model: &str, day: u32, tokens: (i64, i64, i64), cost_nano: i64) -> LedgerRow {
+    let at = Utc.with_ymd_and_hms(2025, 11, day, 12, 0, 0).unwrap();
     LedgerRow {
-        request_id: Uuid::now_v7(),
-        occurred_at: Utc.with_ymd_and_hms(2025, 11, day, 12, 0, 0).unwrap(),
-        org_id: org,
         team_id: team,
         key_id: key,
-        user_id: None,
-        endpoint: "chat".into(),
-        requested_model: model.into(),
-        routed_model: Some(model.into()),
-        provider_id: Some(provider),
-        data_class: "public".into(),
-        task_tier: "simple".into(),
-        complexity_score: None,
-        decision_reasons: json!([]),
         input_tokens: tokens.0,
         cached_input_tokens: tokens.1,
-        cache_write_input_tokens: 0,
         output_tokens: tokens.2,
-        usage_estimated: false,
         cost_nano,
-        counterfactual_model: None,
-        counterfactual_cost_nano: None,
-        reserved_nano: 0,
-        latency_ms: None,
-        overhead_us: None,
-        status: "ok".into(),
-        error_code: None,
-        data_terms: None,
-        prompt: None,
+        ..sluice_testkit::ledger_row(org, provider, model, at)
     }
 }
 

@@ -2,7 +2,6 @@
 //! price in force, the org's own price first; `invoices` inserts each natural key once per org.
 
 use chrono::{TimeZone, Utc};
-use serde_json::json;
 use sluice_store::ledger::{self, LedgerRow};
 use sluice_store::{Db, invoices, ledger_daily, migrate, org_prices, orgs};
 use uuid::Uuid;
@@ -20,36 +19,13 @@ async fn org(db: &Db, slug: &str) -> Uuid {
 }
 
 fn request(org: Uuid, provider: Uuid, model: &str, hour: u32, tokens: (i64, i64, i64)) -> LedgerRow {
+    let at = Utc.with_ymd_and_hms(2025, 11, 3, hour, 0, 0).unwrap();
     LedgerRow {
-        request_id: Uuid::now_v7(),
-        occurred_at: Utc.with_ymd_and_hms(2025, 11, 3, hour, 0, 0).unwrap(),
-        org_id: org,
-        team_id: Uuid::now_v7(),
-        key_id: Uuid::now_v7(),
-        user_id: None,
-        endpoint: "chat".into(),
-        requested_model: model.into(),
-        routed_model: Some(model.into()),
-        provider_id: Some(provider),
-        data_class: "public".into(),
-        task_tier: "simple".into(),
-        complexity_score: None,
-        decision_reasons: json!([]),
         input_tokens: tokens.0,
         cached_input_tokens: tokens.1,
-        cache_write_input_tokens: 0,
         output_tokens: tokens.2,
-        usage_estimated: false,
         cost_nano: 1,
-        counterfactual_model: None,
-        counterfactual_cost_nano: None,
-        reserved_nano: 0,
-        latency_ms: None,
-        overhead_us: None,
-        status: "ok".into(),
-        error_code: None,
-        data_terms: None,
-        prompt: None,
+        ..sluice_testkit::ledger_row(org, provider, model, at)
     }
 }
 
