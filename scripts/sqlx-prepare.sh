@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PGHOST_URL=${SQLX_PREPARE_SERVER:-postgres://postgres@127.0.0.1:5432}
-DB=sluice_sqlx_prepare
+DB=${SQLX_PREPARE_DB:-sluice_sqlx_prepare}   # give each worktree its own name when several run at once
 psql "$PGHOST_URL/postgres" -qX -v ON_ERROR_STOP=1 -c "drop database if exists $DB" -c "create database $DB"
 for migration in migrations/*.sql; do
   psql "$PGHOST_URL/$DB" -qX -v ON_ERROR_STOP=1 -f "$migration" >/dev/null
