@@ -151,6 +151,30 @@ pub async fn models(conn: &mut Conn) -> Result<Vec<ModelRow>, StoreError> {
     Ok(rows)
 }
 
+/// An org's negotiated price in force now for one model (the newest version that has started).
+#[derive(Debug, Clone)]
+pub struct OrgPriceRow {
+    pub org_id: Uuid,
+    pub model_id: Uuid,
+    pub input_nano_per_mtok: i64,
+    pub output_nano_per_mtok: i64,
+    pub cached_input_nano_per_mtok: Option<i64>,
+    pub cache_write_nano_per_mtok: Option<i64>,
+}
+
+pub async fn org_prices(conn: &mut Conn) -> Result<Vec<OrgPriceRow>, StoreError> {
+    let rows = sqlx::query_as!(
+        OrgPriceRow,
+        r#"select distinct on (org_id, model_id) org_id, model_id, input_nano_per_mtok, output_nano_per_mtok,
+                  cached_input_nano_per_mtok, cache_write_nano_per_mtok
+           from org_model_prices where effective_from <= now()
+           order by org_id, model_id, effective_from desc"#
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
 /// The configuration as of one instant: the whole snapshot is read in one repeatable-read
 /// transaction, so a key and its budgets can never come from two different moments.
 pub async fn begin_consistent_read(db: &crate::Db) -> Result<crate::Tx, StoreError> {

@@ -12,7 +12,7 @@ use sluice_quota::{AdmitRequest, BudgetCheck, CostPlan, Level, LevelLimits, Rate
 use crate::api::errors::GatewayError;
 use crate::config::GatewayConfig;
 use crate::providers::TokenUsage;
-use crate::snapshot::{Controls, KeyEntry, ModelEntry, Snapshot};
+use crate::snapshot::{Controls, KeyEntry, ModelEntry, Price, Snapshot, price_for};
 
 /// What the caller asked for, in tokens.
 #[derive(Debug, Clone, Copy)]
@@ -72,7 +72,7 @@ pub fn build(
     let reserved_prompt = u64::from(ask.prompt) * u64::from(prompt_margin(model.provider.kind)) / 100;
     let reserved_prompt = u32::try_from(reserved_prompt).unwrap_or(u32::MAX);
     let max_output = ask.max_output_per_choice.saturating_mul(ask.choices.max(1));
-    let cost = match (model.price, config.unpriced_ceiling) {
+    let cost = match (price_for(snapshot.org_prices(key.org_id), model), config.unpriced_ceiling) {
         (Some(price), _) => CostPlan {
             // Any prompt token may turn out to be a cache write, which can cost more than input.
             fixed: price.input.max(price.cache_write.unwrap_or(price.input)).cost_of(u64::from(reserved_prompt)),
@@ -128,11 +128,11 @@ pub fn build_for_pool(
     Ok(admission)
 }
 
-/// The actual cost of what the provider reported (exact, rounded up per component): cache reads
+/// The actual cost of what the provider reported at the price the org pays (exact, rounded up per component): cache reads
 /// and cache writes at their own prices where the price book has them, the rest of the prompt at
 /// the input price.
-pub fn actual_cost(model: &ModelEntry, usage: &TokenUsage, ceiling: Option<Money>) -> Money {
-    let Some(price) = model.price else { return ceiling.unwrap_or(Money::ZERO) };
+pub fn actual_cost(price: Option<Price>, usage: &TokenUsage, ceiling: Option<Money>) -> Money {
+    let Some(price) = price else { return ceiling.unwrap_or(Money::ZERO) };
     let uncached = usage.prompt.saturating_sub(usage.cached).saturating_sub(usage.cache_write);
     let nanos = price.input.cost_of(u64::from(uncached)).nanos()
         + price.cached_input.unwrap_or(price.input).cost_of(u64::from(usage.cached)).nanos()

@@ -103,6 +103,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
     let admission = admission::build_for_pool(&snapshot, &state.config, &key, &mut pool, ask, meta.request_id, meta.occurred_at)?;
     let counterfactual = routing.decision.counterfactual_model.as_deref().and_then(|m| snapshot.model(m)).cloned();
     let log_prompts = snapshot.logs_prompts(key.org_id);
+    let org_prices = snapshot.org_prices(key.org_id).cloned();
     drop(snapshot);
     // What a pool entry is sent: the masked copy where its policy cell says so.
     let body_for = |model: &Arc<ModelEntry>| {
@@ -130,7 +131,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
         with_complexity: true,
         prompt: log_prompts.then(|| logged_prompt(&body_for(&pool[0]))),
     });
-    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, pool[0].clone(), state.config.unpriced_ceiling, meta.started);
+    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, pool[0].clone(), org_prices, state.config.unpriced_ceiling, meta.started);
     guard.set_counterfactual(counterfactual);
 
     // What the reservation covers is what the provider may produce.

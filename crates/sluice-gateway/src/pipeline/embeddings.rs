@@ -34,6 +34,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
     let ask = TokenAsk { prompt, max_output_per_choice: 0, explicit_max: true, choices: 1 };
     let admission = admission::build(&snapshot, &state.config, &key, &model, ask, meta.request_id, meta.occurred_at)?;
     let log_prompts = snapshot.logs_prompts(key.org_id);
+    let org_prices = snapshot.org_prices(key.org_id).cloned();
     drop(snapshot);
     let grant = admit(state, &admission).await?;
     let row = row_template(RowStart {
@@ -48,7 +49,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
         with_complexity: false,
         prompt: log_prompts.then(|| logged_prompt(&upstream_body)),
     });
-    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), state.config.unpriced_ceiling, meta.started);
+    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), org_prices, state.config.unpriced_ceiling, meta.started);
     let upstream_started = Instant::now();
     upstream_body.insert("model".to_owned(), serde_json::Value::from(model.upstream_name.as_str()));
     let outcome = providers::embeddings(&state.upstream, EmbeddingsCall { model: &model, body: upstream_body, inputs: &request.inputs }).await;

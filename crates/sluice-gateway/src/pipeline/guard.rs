@@ -12,7 +12,7 @@ use sluice_store::ledger::LedgerRow;
 
 use crate::providers::TokenUsage;
 use crate::quota::Quotas;
-use crate::snapshot::ModelEntry;
+use crate::snapshot::{ModelEntry, OrgPrices, price_for};
 use crate::usage::Outbox;
 
 use super::admission::actual_cost;
@@ -32,6 +32,8 @@ struct Settlement {
     reservation: Reservation,
     row: LedgerRow,
     model: Arc<ModelEntry>,
+    /// The org's negotiated prices (the charge and the savings figure use them).
+    org_prices: Option<OrgPrices>,
     /// The policy's default model: the same usage is priced on it for the savings figure.
     counterfactual: Option<Arc<ModelEntry>>,
     unpriced_ceiling: Option<Money>,
@@ -45,9 +47,10 @@ pub struct ReservationGuard {
 
 impl ReservationGuard {
     /// Records the intent in the outbox and arms the guard.
-    pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
+    pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, org_prices: Option<OrgPrices>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
         outbox.intent(&reservation, &row);
-        Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, counterfactual: None, unpriced_ceiling, started, overhead_us: None }) }
+        let settlement = Settlement { quota, outbox, reservation, row, model, org_prices, counterfactual: None, unpriced_ceiling, started, overhead_us: None };
+        Self { settlement: Some(settlement) }
     }
 
     pub fn set_counterfactual(&mut self, model: Option<Arc<ModelEntry>>) {
@@ -87,7 +90,7 @@ impl ReservationGuard {
 
     /// The cost this usage will be charged (for response headers).
     pub fn cost_of(&self, usage: &TokenUsage) -> Money {
-        self.settlement.as_ref().map_or(Money::ZERO, |s| actual_cost(&s.model, usage, s.unpriced_ceiling))
+        self.settlement.as_ref().map_or(Money::ZERO, |s| actual_cost(price_for(s.org_prices.as_ref(), &s.model), usage, s.unpriced_ceiling))
     }
 
     pub fn finish(mut self, end: End) {
@@ -137,7 +140,7 @@ async fn settle_tick() {
 
 impl Settlement {
     async fn close(self, end: End) {
-        let Settlement { quota, outbox, reservation, mut row, model, counterfactual, unpriced_ceiling, started, overhead_us } = self;
+        let Settlement { quota, outbox, reservation, mut row, model, org_prices, counterfactual, unpriced_ceiling, started, overhead_us } = self;
         row.latency_ms = Some(i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX));
         if quota.is_shared() {
             settle_tick().await;
@@ -145,7 +148,7 @@ impl Settlement {
         row.overhead_us = overhead_us;
         let result = match end {
             End::Completed { usage, estimated, status, error_code } => {
-                let cost = actual_cost(&model, &usage, unpriced_ceiling);
+                let cost = actual_cost(price_for(org_prices.as_ref(), &model), &usage, unpriced_ceiling);
                 row.input_tokens = i64::from(usage.prompt);
                 row.output_tokens = i64::from(usage.completion);
                 row.cached_input_tokens = i64::from(usage.cached);
@@ -153,8 +156,8 @@ impl Settlement {
                 row.usage_estimated = estimated;
                 row.cost_nano = cost.nanos();
                 row.counterfactual_cost_nano = counterfactual
-                    .filter(|m| m.price.is_some())
-                    .map(|m| actual_cost(&m, &usage, None).nanos());
+                    .and_then(|m| price_for(org_prices.as_ref(), &m))
+                    .map(|price| actual_cost(Some(price), &usage, None).nanos());
                 row.status = status.to_owned();
                 row.error_code = error_code;
                 quota.settle(&reservation, Usage { cost, tokens: usage.prompt.saturating_add(usage.completion) }).await

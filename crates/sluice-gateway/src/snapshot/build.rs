@@ -7,7 +7,7 @@ use sluice_domain::credentials::CredentialCipher;
 use sluice_domain::ids::{BudgetId, KeyId, ModelId, OrgId, ProviderId, TeamId, UserId};
 use sluice_domain::period::OrgTimeZone;
 use sluice_domain::provider::DataTerms;
-use sluice_domain::{Money, PricePerMTok};
+use sluice_domain::Money;
 use sluice_store::{Db, StoreError, snapshot as rows};
 
 use crate::routing::policies::{RoutingPolicies, StoredPolicy};
@@ -22,6 +22,7 @@ pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapsh
     let limits = rows::rate_limits(&mut tx).await?;
     let providers = rows::providers(&mut tx).await?;
     let models = rows::models(&mut tx).await?;
+    let org_prices = rows::org_prices(&mut tx).await?;
     let policies = rows::policies(&mut tx).await?;
     tx.commit().await?;
 
@@ -104,15 +105,7 @@ pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapsh
     for row in models {
         let Some(provider) = by_id.get(&row.provider_id).cloned() else { continue };
         let (Ok(capability_tier), Ok(mode)) = (row.capability_tier.parse(), row.mode.parse()) else { continue };
-        let price = match (row.input_nano_per_mtok, row.output_nano_per_mtok) {
-            (Some(input), Some(output)) => Some(Price {
-                input: PricePerMTok::from_nanos(input).unwrap_or_default(),
-                output: PricePerMTok::from_nanos(output).unwrap_or_default(),
-                cached_input: row.cached_input_nano_per_mtok.and_then(|c| PricePerMTok::from_nanos(c).ok()),
-                cache_write: row.cache_write_nano_per_mtok.and_then(|c| PricePerMTok::from_nanos(c).ok()),
-            }),
-            _ => None,
-        };
+        let price = Price::from_columns(row.input_nano_per_mtok, row.output_nano_per_mtok, row.cached_input_nano_per_mtok, row.cache_write_nano_per_mtok);
         let entry = ModelEntry {
             id: ModelId::from(row.id),
             name: row.name.clone(),
@@ -126,6 +119,14 @@ pub async fn build_snapshot(db: &Db, cipher: &CredentialCipher) -> Result<Snapsh
         };
         snapshot.models.insert(row.name, Arc::new(entry));
     }
+    let mut negotiated: HashMap<OrgId, HashMap<ModelId, Price>> = HashMap::new();
+    for row in org_prices {
+        let price = Price::from_columns(Some(row.input_nano_per_mtok), Some(row.output_nano_per_mtok), row.cached_input_nano_per_mtok, row.cache_write_nano_per_mtok);
+        if let Some(price) = price {
+            negotiated.entry(OrgId::from(row.org_id)).or_default().insert(ModelId::from(row.model_id), price);
+        }
+    }
+    snapshot.org_prices = negotiated.into_iter().map(|(org, prices)| (org, Arc::new(prices))).collect();
     Ok(snapshot)
 }
 

@@ -96,6 +96,19 @@ pub struct Price {
     pub cache_write: Option<PricePerMTok>,
 }
 
+impl Price {
+    /// From a price row's columns (nano-USD per million tokens); None without input and output.
+    pub fn from_columns(input: Option<i64>, output: Option<i64>, cached_input: Option<i64>, cache_write: Option<i64>) -> Option<Self> {
+        let per_mtok = |n: i64| PricePerMTok::from_nanos(n).ok();
+        Some(Self {
+            input: per_mtok(input?).unwrap_or_default(),
+            output: per_mtok(output?).unwrap_or_default(),
+            cached_input: cached_input.and_then(per_mtok),
+            cache_write: cache_write.and_then(per_mtok),
+        })
+    }
+}
+
 #[derive(Debug)]
 pub struct ModelEntry {
     pub id: ModelId,
@@ -140,6 +153,17 @@ pub struct Snapshot {
     pub models: HashMap<String, Arc<ModelEntry>>,
     /// Effective routing policies, compiled.
     pub policies: crate::routing::policies::RoutingPolicies,
+    /// Negotiated prices, for the orgs that have any.
+    pub org_prices: HashMap<OrgId, OrgPrices>,
+}
+
+/// An org's negotiated prices by model: they replace the price book's for that org, in the
+/// reservation as in the charge, so a discounted org's budget buys what the invoice will say.
+pub type OrgPrices = Arc<HashMap<ModelId, Price>>;
+
+/// The price a model is charged at for an org with these negotiated prices.
+pub fn price_for(org_prices: Option<&OrgPrices>, model: &ModelEntry) -> Option<Price> {
+    org_prices.and_then(|p| p.get(&model.id)).copied().or(model.price)
 }
 
 impl Snapshot {
@@ -158,6 +182,10 @@ impl Snapshot {
 
     pub fn logs_prompts(&self, org: OrgId) -> bool {
         self.orgs_logging_prompts.contains(&org)
+    }
+
+    pub fn org_prices(&self, org: OrgId) -> Option<&OrgPrices> {
+        self.org_prices.get(&org)
     }
 
     pub fn zone(&self, org: OrgId) -> OrgTimeZone {

@@ -13,6 +13,7 @@ mod chat;
 mod disconnect;
 mod failover;
 mod messages;
+mod negotiated_prices;
 mod reconciler;
 mod routing;
 mod recovery;
