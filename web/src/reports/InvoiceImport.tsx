@@ -61,7 +61,7 @@ export function InvoiceImportPanel({ orgId }: { orgId: string }) {
         </Text>
         <Group align="flex-end" gap="sm">
           <Select
-            label="Provider"
+            label="Invoice from (provider)"
             w={200}
             value={provider}
             onChange={setProvider}
