@@ -4,10 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Schemas } from '../api/client';
 import { session } from '../api/session';
 import { TEST_ORG, json, meBody, renderPage, routeFetch } from '../test/render';
+import { toWire } from './model';
 import { Overrides, overrideSummary } from './Overrides';
 
 const TEAM = '0190aaaa-0000-7000-8000-0000000000bb';
-const policy = (extra: Partial<Schemas['Policy']>): Schemas['Policy'] => ({ id: 'p-org', org_id: TEST_ORG, document: { matrix: { public: { simple: ['demo-small'] } } }, revision: 1, created_at: '', updated_at: '', ...extra });
+const policy = (extra: Partial<Schemas['Policy']>): Schemas['Policy'] => ({ id: 'p-org', org_id: TEST_ORG, document: toWire({ matrix: { public: { simple: ['demo-small'] } } }), revision: 1, created_at: '', updated_at: '', ...extra });
 const tiers = { tiers: new Map([['demo-small', 'local' as const], ['gpt-4o', 'external' as const]]), names: ['demo-small', 'gpt-4o'], ready: true };
 
 describe('policy overrides', () => {
@@ -26,7 +27,7 @@ describe('policy overrides', () => {
       [`PATCH /api/v1/orgs/${TEST_ORG}/routing-policies/p-team`]: () =>
         json(400, { error: { code: 'validation_failed', message: 'x', fields: [{ field: 'document.matrix.pii.complex[0]', message: 'gpt-4o may not receive pii data' }] } }),
     });
-    const override = policy({ id: 'p-team', team_id: TEAM, document: { matrix: { public: { complex: ['demo-small'] } } }, revision: 3 });
+    const override = policy({ id: 'p-team', team_id: TEAM, document: toWire({ matrix: { public: { complex: ['demo-small'] } } }), revision: 3 });
     renderPage(<Overrides orgId={TEST_ORG} org={policy({})} overrides={[override]} editable models={tiers} />, 'policy');
     const table = screen.getByRole('table', { name: 'Policy overrides' });
     expect(await within(table).findByText('Team Support')).toBeInTheDocument();
