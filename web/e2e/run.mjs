@@ -164,7 +164,7 @@ try {
   // --- edit the key's scopes after creation ---------------------------------------------------
   await page.getByTestId('key-row-e2e-key').getByRole('button', { name: 'Edit' }).click();
   const editKey = page.getByRole('dialog');
-  await editKey.getByRole('textbox', { name: 'Allowed endpoints' }).click();
+  await editKey.locator('.mantine-MultiSelect-input').click();
   await page.getByRole('option', { name: 'Chat completions' }).click();
   await editKey.getByText('Edit key "e2e-key"').click(); // closes the option list
   await editKey.getByRole('button', { name: 'Save key' }).click();
@@ -244,7 +244,7 @@ try {
   await overrideCell.fill('demo-frontier');
   await overrideCell.press('Enter');
   await override.getByText('Empty cells inherit').click(); // closes the option list
-  await shot('08b-policy-override-editor');
+  await page.screenshot({ path: join(shots, '08b-policy-override-editor.png') }); // the dialog as seen, not the page under it
   await override.getByRole('button', { name: 'Save override' }).click();
   await page.getByRole('table', { name: 'Policy overrides' }).getByText('matrix: public × simple').waitFor();
   await page.getByRole('table', { name: 'Policy overrides' }).getByText('Team E2E Team').waitFor();
@@ -276,7 +276,7 @@ try {
 
   // --- register a provider and a model with its first price; see the price versions -------------
   await page.getByRole('button', { name: 'Register provider' }).click();
-  const prov = page.getByRole('dialog');
+  const prov = page.getByRole('dialog', { name: 'Register a provider' });
   await prov.getByRole('textbox', { name: 'Name' }).fill('e2e-local');
   await prov.getByRole('textbox', { name: 'Base URL' }).fill('http://127.0.0.1:9/v1');
   await prov.getByRole('button', { name: 'Save provider' }).click();
@@ -290,10 +290,10 @@ try {
   await provRow.getByText('stored (write-only)').waitFor();
   assert.ok(!(await page.content()).includes('sk-e2e-upstream-secret'), 'the provider credential is never shown');
   await page.getByRole('button', { name: 'Register model' }).click();
-  const mdl = page.getByRole('dialog');
+  const mdl = page.getByRole('dialog', { name: 'Register a model' });
   await mdl.getByRole('combobox', { name: 'Provider' }).click();
   await page.getByRole('option', { name: 'e2e-local (local)' }).click();
-  await mdl.getByRole('textbox', { name: 'Name' }).fill('e2e-llama');
+  await mdl.getByRole('textbox', { name: 'Name', exact: true }).fill('e2e-llama');
   await mdl.getByRole('textbox', { name: 'Upstream name' }).fill('llama3');
   await mdl.getByRole('textbox', { name: /Input price/ }).fill('0.10');
   await mdl.getByRole('textbox', { name: /Output price/ }).fill('0.20');
