@@ -44,6 +44,8 @@ export function OrgFields({ form, onChange, errors, readOnly = false }: { form: 
         searchable
         allowDeselect={false}
         disabled={readOnly}
+        // ~400 zones: render a page of matches, type to narrow.
+        limit={60}
         data={timeZones()}
         value={form.time_zone}
         error={errors.time_zone}
