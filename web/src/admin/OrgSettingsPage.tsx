@@ -22,7 +22,7 @@ export function OrgSettingsPage() {
     <QueryView query={org}>
       {(o) => (
         <Stack gap="xl">
-          <SettingsForm key={o.updated_at} org={o} editable={can.editOrg} />
+          <SettingsForm key={o.id} org={o} editable={can.editOrg} />
           {can.ownOrg && <ArchiveOrg orgId={orgId} name={o.name} />}
         </Stack>
       )}
@@ -35,12 +35,15 @@ function SettingsForm({ org, editable }: { org: Schemas['Org']; editable: boolea
   const [form, setForm] = useState(() => orgForm(org));
   const { mutation: save, errors, submit } = useFormMutation({
     mutationFn: () => api(() => client.PATCH('/api/v1/orgs/{org_id}', { params: { path: { org_id: org.id } }, body: { ...form, name: form.name.trim() } })),
-    onSuccess: () => {
-      queryClient.invalidateQueries({ queryKey: ['org', org.id] });
+    onSuccess: (updated) => {
+      // The answer is the stored org: no refetch, and the form shows what was stored.
+      queryClient.setQueryData(['org', org.id], updated);
       queryClient.invalidateQueries({ queryKey: ['orgs'] });
+      setForm(orgForm(updated));
     },
     validate: () => validateOrg(form),
   });
+  const dirty = JSON.stringify(form) !== JSON.stringify(orgForm(org));
 
   return (
     <Section title="Organization settings">
@@ -51,7 +54,7 @@ function SettingsForm({ org, editable }: { org: Schemas['Org']; editable: boolea
           </Text>
           <OrgFields form={form} onChange={setForm} errors={errors} readOnly={!editable} />
           {save.isError && !Object.keys(errors).length && <ErrorNotice error={save.error} />}
-          {save.isSuccess && (
+          {save.isSuccess && !dirty && (
             <Text size="sm" c="teal" role="status">
               Settings saved.
             </Text>
