@@ -355,6 +355,10 @@ try {
   await page.getByRole('link', { name: 'Virtual keys' }).click();
   await page.getByRole('heading', { name: 'Virtual keys' }).waitFor();
   await shot('12-keys-narrow');
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await page.getByRole('link', { name: 'Reconciliation' }).click();
+  await page.getByRole('table', { name: 'Reconciliation findings' }).waitFor();
+  await shot('12b-reconciliation-narrow');
   await page.setViewportSize({ width: 1366, height: 900 });
 
   // --- a viewer sees no edit buttons -----------------------------------------------------------

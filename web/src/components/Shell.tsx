@@ -175,9 +175,11 @@ function NavItemLink({ to, label, active, onClick }: { to: string; label: string
 /** `/`: the first organization the user belongs to. */
 export function OrgRedirect() {
   const orgs = useOrgs();
+  const me = useMe();
   if (orgs.isPending) return <Loading />;
   if (orgs.isError) return <ErrorNotice error={orgs.error} onRetry={() => orgs.refetch()} />;
   const first = orgs.data.items[0];
+  if (!first && me.data?.user.is_platform_admin) return <Navigate to="/admin/orgs" replace />;
   if (!first) return <Text c="dimmed">You do not belong to any organization yet. Ask an administrator to add you.</Text>;
   return <Navigate to={`/orgs/${first.id}`} replace />;
 }
