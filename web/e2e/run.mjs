@@ -161,6 +161,17 @@ try {
   await shot('05-keys');
   log('key created');
 
+  // --- edit the key's scopes after creation ---------------------------------------------------
+  await page.getByTestId('key-row-e2e-key').getByRole('button', { name: 'Edit' }).click();
+  const editKey = page.getByRole('dialog');
+  await editKey.locator('.mantine-MultiSelect-input').click();
+  await page.getByRole('option', { name: 'Chat completions' }).click();
+  await editKey.getByText('Edit key "e2e-key"').click(); // closes the option list
+  await editKey.getByRole('button', { name: 'Save key' }).click();
+  await page.getByTestId('key-row-e2e-key').getByText('endpoints: chat').waitFor();
+  await shot('05b-key-edited');
+  log('key scopes edited');
+
   // --- the key through the gateway ----------------------------------------------------------------
   const chat = () =>
     fetch(`${GATEWAY}/chat/completions`, {
@@ -223,6 +234,23 @@ try {
   await shot('08-policy');
   log('policy edited (revision 2), prompt explained, what-if ran');
 
+  // --- a team override in the matrix editor ------------------------------------------------------
+  await page.getByRole('button', { name: 'Add override' }).click();
+  const override = page.getByRole('dialog');
+  await override.getByRole('combobox', { name: 'Applies to' }).click();
+  await page.getByRole('option', { name: 'E2E Team' }).click();
+  const overrideCell = override.locator('input[aria-label="Models for public data, simple tasks"]');
+  await overrideCell.click();
+  await overrideCell.fill('demo-frontier');
+  await overrideCell.press('Enter');
+  await override.getByText('Empty cells inherit').click(); // closes the option list
+  await page.screenshot({ path: join(shots, '08b-policy-override-editor.png') }); // the dialog as seen, not the page under it
+  await override.getByRole('button', { name: 'Save override' }).click();
+  await page.getByRole('table', { name: 'Policy overrides' }).getByText('matrix: public × simple').waitFor();
+  await page.getByRole('table', { name: 'Policy overrides' }).getByText('Team E2E Team').waitFor();
+  await shot('08c-policy-overrides');
+  log('team override saved from the matrix editor');
+
   // --- revoke ----------------------------------------------------------------------------------
   await page.getByRole('link', { name: 'Virtual keys' }).click();
   await page.getByTestId('key-row-e2e-key').getByRole('button', { name: 'Revoke' }).click();
@@ -246,12 +274,91 @@ try {
   await page.getByRole('cell', { name: 'demo-small' }).first().waitFor();
   await shot('11-providers-models');
 
+  // --- register a provider and a model with its first price; see the price versions -------------
+  await page.getByRole('button', { name: 'Register provider' }).click();
+  const prov = page.getByRole('dialog', { name: 'Register a provider' });
+  await prov.getByRole('textbox', { name: 'Name' }).fill('e2e-local');
+  await prov.getByRole('textbox', { name: 'Base URL' }).fill('http://127.0.0.1:9/v1');
+  await prov.getByRole('button', { name: 'Save provider' }).click();
+  await prov.getByText('Only local providers may use plain http.').waitFor(); // checked before sending
+  await prov.getByRole('combobox', { name: 'Trust tier' }).click();
+  await page.getByRole('option', { name: /^local/ }).click();
+  await prov.getByRole('textbox', { name: 'Region' }).fill('on-prem');
+  await prov.getByLabel('API key').fill('sk-e2e-upstream-secret');
+  await prov.getByRole('button', { name: 'Save provider' }).click();
+  const provRow = page.getByRole('row', { name: /e2e-local/ });
+  await provRow.getByText('stored (write-only)').waitFor();
+  assert.ok(!(await page.content()).includes('sk-e2e-upstream-secret'), 'the provider credential is never shown');
+  await page.getByRole('button', { name: 'Register model' }).click();
+  const mdl = page.getByRole('dialog', { name: 'Register a model' });
+  await mdl.getByRole('combobox', { name: 'Provider' }).click();
+  await page.getByRole('option', { name: 'e2e-local (local)' }).click();
+  await mdl.getByRole('textbox', { name: 'Name', exact: true }).fill('e2e-llama');
+  await mdl.getByRole('textbox', { name: 'Upstream name' }).fill('llama3');
+  await mdl.getByRole('textbox', { name: /Input price/ }).fill('0.10');
+  await mdl.getByRole('textbox', { name: /Output price/ }).fill('0.20');
+  await mdl.getByRole('button', { name: 'Save model' }).click();
+  const mdlRow = page.getByRole('row', { name: /e2e-llama/ });
+  await mdlRow.getByText('$0.10').waitFor();
+  await mdlRow.getByRole('button', { name: 'Prices' }).click();
+  await page.getByRole('dialog').getByRole('table', { name: 'Price versions' }).getByText('$0.20').waitFor();
+  await shot('11b-model-prices');
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  log('provider (write-only key) and model with a price registered');
+
+  // --- org settings: prompt logging ------------------------------------------------------------
+  await page.getByRole('link', { name: 'Organization settings' }).click();
+  await page.getByRole('switch', { name: /prompt logging/ }).click({ force: true });
+  await page.getByText('will be stored with every request').waitFor();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Settings saved.').waitFor();
+  await shot('15-org-settings');
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByText('org.update').first().waitFor();
+  log('prompt logging turned on (audited)');
+
+  // --- reconciliation: import a small CSV invoice, then see findings ---------------------------
+  await page.getByRole('link', { name: 'Reconciliation' }).click();
+  await page.getByRole('heading', { name: 'Invoice reconciliation' }).waitFor();
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByRole('combobox', { name: 'Invoice from (provider)' }).click();
+  await page.getByRole('option', { name: 'demo', exact: true }).click();
+  await page.getByLabel('Document').fill(`date,provider,model,token_type,quantity,amount_usd\n${today},demo,demo-small,input,1,\n${today},demo,demo-small,output,1,\n`);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByText('Imported 2 lines (2 new) from demo.').waitFor();
+  const findings = page.getByRole('table', { name: 'Reconciliation findings' });
+  await findings.getByText('demo-small').first().waitFor();
+  await findings.getByText('quantity mismatch').first().waitFor();
+  await shot('16-reconciliation');
+  log('invoice imported; reconciliation findings shown');
+
+  // --- platform admin: organizations and users ----------------------------------------------------
+  await page.getByRole('link', { name: 'Organizations' }).click();
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.getByRole('dialog').getByRole('textbox', { name: 'Name' }).fill('E2E Org');
+  await page.getByRole('dialog').getByRole('button', { name: 'Create organization' }).click();
+  await page.getByRole('heading', { name: 'Organization settings' }).waitFor();
+  await page.getByRole('textbox', { name: 'Name' }).and(page.locator('[value="E2E Org"]')).waitFor();
+  await page.getByRole('link', { name: 'Organizations' }).click();
+  await page.getByRole('link', { name: 'E2E Org' }).waitFor();
+  await shot('17-platform-orgs');
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('cell', { name: 'admin@sluice.local' }).waitFor();
+  await shot('18-platform-users');
+  await page.goto(`${UI}/console/orgs/${orgId}`);
+  await page.getByRole('heading', { name: 'Demo' }).waitFor();
+  log('platform admin created an organization; users listed');
+
   // --- narrow window ---------------------------------------------------------------------------
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('button', { name: 'Toggle navigation' }).click();
   await page.getByRole('link', { name: 'Virtual keys' }).click();
   await page.getByRole('heading', { name: 'Virtual keys' }).waitFor();
   await shot('12-keys-narrow');
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await page.getByRole('link', { name: 'Reconciliation' }).click();
+  await page.getByRole('table', { name: 'Reconciliation findings' }).waitFor();
+  await shot('12b-reconciliation-narrow');
   await page.setViewportSize({ width: 1366, height: 900 });
 
   // --- a viewer sees no edit buttons -----------------------------------------------------------
@@ -281,6 +388,20 @@ try {
   await viewer.getByRole('link', { name: 'Budgets & rate limits' }).click();
   await viewer.getByRole('heading', { name: 'Budgets' }).waitFor();
   assert.equal(await viewer.getByRole('button', { name: 'Add budget' }).count(), 0);
+  await viewer.getByRole('link', { name: 'Routing policy' }).click();
+  await viewer.getByRole('table', { name: 'Policy overrides' }).getByText('Team E2E Team').waitFor();
+  assert.equal(await viewer.getByRole('button', { name: 'Add override' }).count(), 0);
+  assert.equal(await viewer.getByRole('button', { name: 'Edit' }).count(), 0);
+  await viewer.getByRole('link', { name: 'Organization settings' }).click();
+  await viewer.getByRole('heading', { name: 'Organization settings' }).waitFor();
+  assert.equal(await viewer.getByRole('button', { name: 'Save settings' }).count(), 0);
+  await viewer.getByRole('link', { name: 'Reconciliation' }).click();
+  await viewer.getByRole('table', { name: 'Reconciliation findings' }).waitFor();
+  assert.equal(await viewer.getByRole('button', { name: 'Import', exact: true }).count(), 0);
+  await viewer.getByRole('link', { name: 'Providers & models' }).click();
+  await viewer.getByRole('heading', { name: 'Providers' }).waitFor();
+  assert.equal(await viewer.getByRole('button', { name: 'Register provider' }).count(), 0);
+  assert.equal(await viewer.getByRole('link', { name: 'Users' }).count(), 0);
   await viewer.screenshot({ path: join(shots, '13-viewer-policy.png'), fullPage: true });
   log('viewer sees no edit buttons');
 

@@ -34,6 +34,8 @@ export function fromResponse(status: number, body: unknown): ApiError {
 
 export const NETWORK_ERROR = 'network_error';
 export const SESSION_EXPIRED = 'session_expired';
+/** A report endpoint answered 404: an older server without it, or the org is gone. */
+export const REPORT_UNAVAILABLE = 'report_unavailable';
 
 export interface Described {
   title: string;
@@ -74,6 +76,8 @@ export function describeError(error: unknown): Described {
       return { title: 'Too many attempts', message: 'Too many failed attempts. Wait a minute before trying again.', fields };
     case 'payload_too_large':
       return { title: 'Too large', message: 'What you sent is too large for the admin API.', fields };
+    case REPORT_UNAVAILABLE:
+      return { title: 'Report not available', message: 'Sluice did not find this report: this server may not offer it yet (it needs a newer Sluice), or the organization no longer exists.', fields };
     case 'internal_error':
       return { title: 'Server error', message: 'Sluice could not complete this request (the cause is in its logs). Try again; if it keeps failing, tell the operator.', fields };
     default:

@@ -33,3 +33,10 @@ export function abilities(me: Me | undefined, orgId: string | undefined): Abilit
     manageTeam: (teamId) => editOrg || teamAdmin.has(teamId),
   };
 }
+
+/** The org roles, as offered when adding a member or changing a role. */
+export const ORG_ROLES = [
+  { value: 'viewer', label: 'Viewer (reads)' },
+  { value: 'admin', label: 'Admin (manages everything)' },
+  { value: 'owner', label: 'Owner (also owners, archiving)' },
+];

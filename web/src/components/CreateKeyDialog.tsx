@@ -1,40 +1,19 @@
 // Issuing a virtual key: name, team, scopes and expiry, validated before sending; then the
 // secret, shown once. Closing the dialog while the secret is shown needs the explicit "stored".
 
-import { Button, Group, Modal, MultiSelect, Select, Stack, TagsInput, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, client, idempotencyKey, type Schemas } from '../api/client';
 import { fieldErrors } from '../api/errors';
 import { ErrorNotice } from './states';
+import { KeyScopeFields, validateKeyEdit, type KeyForm } from './KeyScopeFields';
 import { SecretReveal } from './SecretReveal';
-
-export const ENDPOINTS: { value: Schemas['Endpoint']; label: string }[] = [
-  { value: 'chat', label: 'Chat completions' },
-  { value: 'messages', label: 'Anthropic messages' },
-  { value: 'embeddings', label: 'Embeddings' },
-  { value: 'models', label: 'Model list' },
-];
-
-export interface KeyForm {
-  name: string;
-  teamId: string | null;
-  endpoints: string[];
-  models: string[];
-  expiresAt: string;
-}
 
 /** Problems the API would also report, found before sending. */
 export function validateKeyForm(form: KeyForm, now: Date = new Date()): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if (!form.name.trim()) errors.name = 'Give the key a name, e.g. the application that will use it.';
-  else if (form.name.trim().length > 200) errors.name = 'At most 200 characters.';
+  const errors = validateKeyEdit(form, now);
   if (!form.teamId) errors.team_id = 'Choose the team the key belongs to.';
-  if (form.expiresAt) {
-    const t = new Date(form.expiresAt);
-    if (Number.isNaN(t.getTime())) errors.expires_at = 'Not a valid date and time.';
-    else if (t <= now) errors.expires_at = 'The expiry must be in the future.';
-  }
   return errors;
 }
 
@@ -122,30 +101,7 @@ export function CreateKeyDialog({
               data={teams.map((t) => ({ value: t.id, label: t.name }))}
               onChange={(v) => setForm({ ...form, teamId: v })}
             />
-            <MultiSelect
-              label="Allowed endpoints"
-              description="None selected: every endpoint."
-              data={ENDPOINTS}
-              value={form.endpoints}
-              error={errors.allowed_endpoints}
-              onChange={(v) => setForm({ ...form, endpoints: v })}
-            />
-            <TagsInput
-              label="Allowed models"
-              description="Empty: any model the routing policy allows. Type a name and press Enter."
-              data={models}
-              value={form.models}
-              error={errors.allowed_models}
-              onChange={(v) => setForm({ ...form, models: v })}
-            />
-            <TextInput
-              label="Expires at"
-              description="Leave empty for a key that does not expire."
-              type="datetime-local"
-              value={form.expiresAt}
-              error={errors.expires_at}
-              onChange={(e) => setForm({ ...form, expiresAt: e.currentTarget.value })}
-            />
+            <KeyScopeFields form={form} onChange={(patch) => setForm({ ...form, ...patch })} errors={errors} models={models} />
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
                 Cancel

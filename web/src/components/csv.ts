@@ -19,7 +19,12 @@ export function toCsv<T>(rows: T[], columns: Column<T>[]): string {
 }
 
 export function downloadCsv<T>(filename: string, rows: T[], columns: Column<T>[]): void {
-  const blob = new Blob([toCsv(rows, columns)], { type: 'text/csv;charset=utf-8' });
+  saveCsvText(filename, toCsv(rows, columns));
+}
+
+/** Offers CSV text (made here or by the server) as a download. */
+export function saveCsvText(filename: string, text: string): void {
+  const blob = new Blob([text], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

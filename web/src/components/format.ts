@@ -15,3 +15,6 @@ export function usd(value: string | null | undefined): string {
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(-8) : '—';
 }
+
+/** Badge colours of the provider trust tiers. */
+export const TIER_COLOR: Record<string, string> = { local: 'green', private: 'blue', external: 'orange' };

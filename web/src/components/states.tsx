@@ -1,7 +1,6 @@
 // Loading, empty and error states shared by every screen.
 
 import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
-import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { describeError } from '../api/errors';
 
@@ -45,6 +44,15 @@ export function Empty({ children }: { children: ReactNode }) {
   );
 }
 
+/** What QueryView needs of a react-query result (plain and infinite queries both fit). */
+export interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => unknown;
+}
+
 /** Renders loading, error (with retry) or the data of a query; `isEmpty` shows `empty` instead. */
 export function QueryView<T>({
   query,
@@ -52,13 +60,14 @@ export function QueryView<T>({
   isEmpty,
   children,
 }: {
-  query: UseQueryResult<T>;
+  query: QueryLike<T>;
   empty?: ReactNode;
   isEmpty?: (data: T) => boolean;
   children: (data: T) => ReactNode;
 }) {
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorNotice error={query.error} onRetry={() => query.refetch()} />;
-  if (isEmpty && isEmpty(query.data)) return <Empty>{empty ?? 'Nothing here yet.'}</Empty>;
-  return <>{children(query.data)}</>;
+  const data = query.data as T;
+  if (isEmpty && isEmpty(data)) return <Empty>{empty ?? 'Nothing here yet.'}</Empty>;
+  return <>{children(data)}</>;
 }

@@ -37,3 +37,20 @@ export function checkLimit(text: string): { value: number | null; error: string 
   if (Number(t) > 2_147_483_647) return { value: null, error: 'Too large.' };
   return { value: Number(t), error: null };
 }
+
+/** A price per million tokens: a non-negative decimal of US dollars (empty allowed when optional). */
+export function checkPrice(text: string, optional = false): string | null {
+  const t = text.trim();
+  if (!t) return optional ? null : 'Enter US dollars per million tokens, e.g. 2.50.';
+  if (!/^\d+(\.\d{1,9})?$/.test(t)) return 'US dollars per million tokens, e.g. 2.50 (digits, at most 9 decimals).';
+  return null;
+}
+
+/** An optional positive whole number (token counts, days): empty is null. */
+export function checkCount(text: string, { allowZero = false } = {}): { value: number | null; error: string | null } {
+  const t = text.trim();
+  if (!t) return { value: null, error: null };
+  if (!/^\d+$/.test(t) || (!allowZero && Number(t) === 0)) return { value: null, error: allowZero ? 'A whole number, or empty.' : 'A positive whole number, or empty.' };
+  if (Number(t) > 2_147_483_647) return { value: null, error: 'Too large.' };
+  return { value: Number(t), error: null };
+}

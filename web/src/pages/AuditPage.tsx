@@ -1,13 +1,39 @@
-import { Button, Code, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Code, Group, Text, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, client, type Schemas } from '../api/client';
-import { downloadCsv } from '../components/csv';
+import type { DataColumn } from '../components/DataTable';
 import { dateTime } from '../components/format';
+import { TableSection } from '../components/Section';
 import { useOrg } from '../components/Shell';
-import { Empty, ErrorNotice, Loading } from '../components/states';
 
 type Entry = Schemas['AuditEntry'];
+
+const COLUMNS: DataColumn<Entry>[] = [
+  { header: 'When', cell: (e) => dateTime(e.occurred_at), csvHeader: 'occurred_at', csv: (e) => e.occurred_at },
+  { header: 'Who', cell: (e) => e.actor_email ?? e.actor_user_id ?? 'system', csvHeader: 'actor', csv: (e) => e.actor_email ?? e.actor_user_id },
+  { header: 'Action', cell: (e) => <Code>{e.action}</Code>, csvHeader: 'action', csv: (e) => e.action },
+  {
+    header: 'Target',
+    cell: (e) => (
+      <>
+        <Text size="sm">{e.target_type}</Text>
+        <Text size="xs" c="dimmed">
+          {e.target_id}
+        </Text>
+      </>
+    ),
+    csvHeader: 'target_type',
+    csv: (e) => e.target_type,
+  },
+  { header: 'target_id', csv: (e) => e.target_id },
+  {
+    header: 'Details',
+    cell: (e) => <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{JSON.stringify(e.details)}</Code>,
+    csvHeader: 'details',
+    csv: (e) => e.details,
+  },
+];
 
 export function AuditPage() {
   const { orgId } = useOrg();
@@ -34,81 +60,30 @@ export function AuditPage() {
       ),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const rows: Entry[] = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={2}>Audit log</Title>
-        <Button
-          variant="default"
-          disabled={!rows.length}
-          onClick={() =>
-            downloadCsv('audit-log.csv', rows, [
-              { header: 'occurred_at', value: (e) => e.occurred_at },
-              { header: 'actor', value: (e) => e.actor_email ?? e.actor_user_id },
-              { header: 'action', value: (e) => e.action },
-              { header: 'target_type', value: (e) => e.target_type },
-              { header: 'target_id', value: (e) => e.target_id },
-              { header: 'details', value: (e) => e.details },
-            ])
-          }
-        >
-          Export CSV ({rows.length} loaded)
-        </Button>
-      </Group>
-      <Group align="flex-end">
-        <TextInput label="Action" placeholder="e.g. key.create" value={action} onChange={(e) => setAction(e.currentTarget.value)} />
-        <TextInput label="Since" type="datetime-local" value={since} onChange={(e) => setSince(e.currentTarget.value)} />
-        <TextInput label="Until" type="datetime-local" value={until} onChange={(e) => setUntil(e.currentTarget.value)} />
-      </Group>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorNotice error={query.error} onRetry={() => query.refetch()} />
-      ) : rows.length === 0 ? (
-        <Empty>No audit entries match.</Empty>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={800}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Who</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Target</Table.Th>
-                  <Table.Th>Details</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td>{dateTime(e.occurred_at)}</Table.Td>
-                    <Table.Td>{e.actor_email ?? e.actor_user_id ?? 'system'}</Table.Td>
-                    <Table.Td>
-                      <Code>{e.action}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{e.target_type}</Text>
-                      <Text size="xs" c="dimmed">
-                        {e.target_id}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{JSON.stringify(e.details)}</Code>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {query.hasNextPage && (
-            <Button variant="default" onClick={() => query.fetchNextPage()} loading={query.isFetchingNextPage}>
-              Load older entries
-            </Button>
-          )}
-        </>
-      )}
-    </Stack>
+    <TableSection
+      title="Audit log"
+      query={query}
+      rows={(d) => d.pages.flatMap((p) => p.items)}
+      rowKey={(e) => String(e.id)}
+      columns={COLUMNS}
+      csv="audit-log.csv"
+      minWidth={800}
+      empty="No audit entries match."
+      before={
+        <Group align="flex-end">
+          <TextInput label="Action" placeholder="e.g. key.create" value={action} onChange={(e) => setAction(e.currentTarget.value)} />
+          <TextInput label="Since" type="datetime-local" value={since} onChange={(e) => setSince(e.currentTarget.value)} />
+          <TextInput label="Until" type="datetime-local" value={until} onChange={(e) => setUntil(e.currentTarget.value)} />
+        </Group>
+      }
+      after={
+        query.hasNextPage && (
+          <Button variant="default" onClick={() => query.fetchNextPage()} loading={query.isFetchingNextPage}>
+            Load older entries
+          </Button>
+        )
+      }
+    />
   );
 }

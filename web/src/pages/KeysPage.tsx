@@ -1,15 +1,17 @@
-import { Badge, Button, Group, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, NumberInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, client, type Schemas } from '../api/client';
 import { useKeys, useModels, useTeams } from '../api/queries';
-import { ConfirmButton } from '../components/Confirm';
 import { CreateKeyDialog } from '../components/CreateKeyDialog';
-import { downloadCsv } from '../components/csv';
+import type { DataColumn } from '../components/DataTable';
+import { EditKeyDialog } from '../components/EditKeyDialog';
+import { EditDeleteActions } from '../components/RowActions';
+import { TableSection } from '../components/Section';
 import { dateTime } from '../components/format';
 import { SecretReveal } from '../components/SecretReveal';
 import { useOrg } from '../components/Shell';
-import { ErrorNotice, QueryView } from '../components/states';
+import { ErrorNotice } from '../components/states';
 
 type Key = Schemas['Key'];
 
@@ -23,6 +25,7 @@ export function KeysPage() {
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
   const [rotating, setRotating] = useState<Key | null>(null);
+  const [editing, setEditing] = useState<Key | null>(null);
   const teams = useTeams(orgId);
   const models = useModels();
   const keys = useKeys(orgId, { team_id: teamId ?? undefined, revoked: status === 'all' ? undefined : status === 'revoked', q: q || undefined });
@@ -33,134 +36,120 @@ export function KeysPage() {
   const revoke = (key: Key) =>
     api(() => client.POST('/api/v1/orgs/{org_id}/keys/{key_id}/revoke', { params: { path: { org_id: orgId, key_id: key.id } } })).then(refresh);
 
+  const columns: DataColumn<Key>[] = [
+    { header: 'Name', cell: (k) => k.name, csvHeader: 'name', csv: (k) => k.name },
+    { header: 'Team', cell: (k) => teamName.get(k.team_id) ?? '—', csvHeader: 'team', csv: (k) => teamName.get(k.team_id) ?? k.team_id },
+    {
+      header: 'Key',
+      cell: (k) => (
+        <>
+          <Text ff="monospace" size="sm">
+            {k.display_prefix}…{k.last4}
+          </Text>
+          {k.secrets_in_grace > 0 && (
+            <Text size="xs" c="dimmed">
+              + {k.secrets_in_grace} old secret(s) in grace period
+            </Text>
+          )}
+        </>
+      ),
+      csvHeader: 'prefix',
+      csv: (k) => k.display_prefix,
+    },
+    { header: 'last4', csv: (k) => k.last4 },
+    { header: 'Status', cell: (k) => <Badge color={STATUS_COLOR[k.status]}>{k.status}</Badge>, csvHeader: 'status', csv: (k) => k.status },
+    {
+      header: 'Scopes',
+      cell: (k) => (
+        <>
+          <Text size="xs">endpoints: {k.allowed_endpoints.length ? k.allowed_endpoints.join(', ') : 'all'}</Text>
+          <Text size="xs">models: {k.allowed_models.length ? k.allowed_models.join(', ') : 'any allowed'}</Text>
+        </>
+      ),
+      csvHeader: 'allowed_endpoints',
+      csv: (k) => k.allowed_endpoints.join(' '),
+    },
+    { header: 'allowed_models', csv: (k) => k.allowed_models.join(' ') },
+    { header: 'Expires', cell: (k) => (k.expires_at ? dateTime(k.expires_at) : 'never'), csvHeader: 'expires_at', csv: (k) => k.expires_at },
+    { header: 'Created', cell: (k) => dateTime(k.created_at), csvHeader: 'created_at', csv: (k) => k.created_at },
+    {
+      header: 'Actions',
+      cell: (k) =>
+        can.manageTeam(k.team_id) &&
+        k.status !== 'revoked' && (
+          <EditDeleteActions
+            extra={
+              <Button size="xs" variant="light" onClick={() => setRotating(k)}>
+                Rotate
+              </Button>
+            }
+            onEdit={() => setEditing(k)}
+            deleteLabel="Revoke"
+            deleteTitle={`Revoke "${k.name}"?`}
+            confirmLabel="Revoke key"
+            onDelete={() => revoke(k)}
+          >
+            Every secret of this key stops working on every gateway within seconds. This cannot be undone.
+          </EditDeleteActions>
+        ),
+    },
+  ];
+  const modelNames = (models.data?.items ?? []).map((m) => m.name);
+
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2}>Virtual keys</Title>
-        <Group>
-          <Button
-            variant="default"
-            disabled={!keys.data?.items.length}
-            onClick={() =>
-              downloadCsv('keys.csv', keys.data?.items ?? [], [
-                { header: 'name', value: (k) => k.name },
-                { header: 'team', value: (k) => teamName.get(k.team_id) ?? k.team_id },
-                { header: 'prefix', value: (k) => k.display_prefix },
-                { header: 'last4', value: (k) => k.last4 },
-                { header: 'status', value: (k) => k.status },
-                { header: 'allowed_endpoints', value: (k) => k.allowed_endpoints.join(' ') },
-                { header: 'allowed_models', value: (k) => k.allowed_models.join(' ') },
-                { header: 'expires_at', value: (k) => k.expires_at },
-                { header: 'created_at', value: (k) => k.created_at },
-              ])
-            }
-          >
-            Export CSV
-          </Button>
-          {manageable.length > 0 && <Button onClick={() => setCreating(true)}>Create key</Button>}
-        </Group>
-      </Group>
-      <Group align="flex-end">
-        <Select
-          label="Team"
-          placeholder="All teams"
-          clearable
-          value={teamId}
-          onChange={setTeamId}
-          data={(teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))}
-          w={200}
-        />
-        <Select
-          label="Status"
-          value={status}
-          onChange={(v) => setStatus(v ?? 'active')}
-          allowDeselect={false}
-          data={[
-            { value: 'active', label: 'Not revoked' },
-            { value: 'revoked', label: 'Revoked' },
-            { value: 'all', label: 'All' },
-          ]}
-          w={160}
-        />
-        <TextInput label="Name contains" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={200} />
-      </Group>
-      <QueryView query={keys} isEmpty={(d) => d.items.length === 0} empty="No keys match. Create one to call the gateway.">
-        {(data) => (
-          <Table.ScrollContainer minWidth={800}>
-            <Table striped highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Team</Table.Th>
-                  <Table.Th>Key</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Scopes</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.map((k) => (
-                  <Table.Tr key={k.id} data-testid={`key-row-${k.name}`}>
-                    <Table.Td>{k.name}</Table.Td>
-                    <Table.Td>{teamName.get(k.team_id) ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <Text ff="monospace" size="sm">
-                        {k.display_prefix}…{k.last4}
-                      </Text>
-                      {k.secrets_in_grace > 0 && (
-                        <Text size="xs" c="dimmed">
-                          + {k.secrets_in_grace} old secret(s) in grace period
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={STATUS_COLOR[k.status]}>{k.status}</Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs">endpoints: {k.allowed_endpoints.length ? k.allowed_endpoints.join(', ') : 'all'}</Text>
-                      <Text size="xs">models: {k.allowed_models.length ? k.allowed_models.join(', ') : 'any allowed'}</Text>
-                    </Table.Td>
-                    <Table.Td>{k.expires_at ? dateTime(k.expires_at) : 'never'}</Table.Td>
-                    <Table.Td>{dateTime(k.created_at)}</Table.Td>
-                    <Table.Td>
-                      {can.manageTeam(k.team_id) && k.status !== 'revoked' && (
-                        <Group gap="xs" wrap="nowrap">
-                          <Button size="xs" variant="light" onClick={() => setRotating(k)}>
-                            Rotate
-                          </Button>
-                          <ConfirmButton
-                            label="Revoke"
-                            title={`Revoke "${k.name}"?`}
-                            confirmLabel="Revoke key"
-                            onConfirm={() => revoke(k)}
-                          >
-                            Every secret of this key stops working on every gateway within seconds. This cannot be undone.
-                          </ConfirmButton>
-                        </Group>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </QueryView>
+      <TableSection
+        title="Virtual keys"
+        actions={manageable.length > 0 && <Button onClick={() => setCreating(true)}>Create key</Button>}
+        query={keys}
+        rows={(d) => d.items}
+        rowKey={(k) => k.id}
+        rowProps={(k) => ({ 'data-testid': `key-row-${k.name}` })}
+        columns={columns}
+        csv="keys.csv"
+        minWidth={900}
+        empty="No keys match. Create one to call the gateway."
+        before={
+          <Group align="flex-end">
+            <Select
+              label="Team"
+              placeholder="All teams"
+              clearable
+              value={teamId}
+              onChange={setTeamId}
+              data={(teams.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))}
+              w={200}
+            />
+            <Select
+              label="Status"
+              value={status}
+              onChange={(v) => setStatus(v ?? 'active')}
+              allowDeselect={false}
+              data={[
+                { value: 'active', label: 'Not revoked' },
+                { value: 'revoked', label: 'Revoked' },
+                { value: 'all', label: 'All' },
+              ]}
+              w={160}
+            />
+            <TextInput label="Name contains" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={200} />
+          </Group>
+        }
+      />
       <Text size="xs" c="dimmed">
-        Per-key spend appears with the billing reports; budgets and rate limits of a key are on the Budgets &amp; rate limits page.
+        Spend per key: Usage &amp; spend report, grouped by key. Budgets and rate limits of a key are on the Budgets &amp; rate limits page.
       </Text>
       {creating && (
         <CreateKeyDialog
           orgId={orgId}
           opened={creating}
           teams={manageable}
-          models={(models.data?.items ?? []).map((m) => m.name)}
+          models={modelNames}
           onClose={() => setCreating(false)}
           onCreated={refresh}
         />
       )}
+      {editing && <EditKeyDialog orgId={orgId} keyRow={editing} models={modelNames} onClose={() => setEditing(null)} onSaved={refresh} />}
       {rotating && <RotateDialog orgId={orgId} keyRow={rotating} onClose={() => setRotating(null)} onRotated={refresh} />}
     </Stack>
   );

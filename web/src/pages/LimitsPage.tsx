@@ -1,14 +1,17 @@
-import { Badge, Button, Checkbox, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { Badge, Button, Checkbox, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, client, type Schemas } from '../api/client';
-import { fieldErrors } from '../api/errors';
-import { ConfirmButton } from '../components/Confirm';
+import { useBudgets } from '../api/queries';
+import type { DataColumn } from '../components/DataTable';
+import { FormModal } from '../components/FormModal';
 import { usd } from '../components/format';
+import { EditDeleteActions } from '../components/RowActions';
+import { TableSection } from '../components/Section';
 import { useOrg } from '../components/Shell';
-import { ErrorNotice, QueryView } from '../components/states';
 import { TargetSelect, parseTarget, targetValue, useTargetNames } from '../components/TargetSelect';
 import { checkAmount, checkLimit, parseThresholds } from '../components/validation';
+import { useFormMutation } from '../components/useFormMutation';
 
 type Budget = Schemas['Budget'];
 type RateLimit = Schemas['RateLimit'];
@@ -17,10 +20,7 @@ export function LimitsPage() {
   const { orgId, can } = useOrg();
   const queryClient = useQueryClient();
   const names = useTargetNames(orgId);
-  const budgets = useQuery({
-    queryKey: ['budgets', orgId],
-    queryFn: () => api(() => client.GET('/api/v1/orgs/{org_id}/budgets', { params: { path: { org_id: orgId }, query: { limit: 200 } } })),
-  });
+  const budgets = useBudgets(orgId);
   const limits = useQuery({
     queryKey: ['rate-limits', orgId],
     queryFn: () => api(() => client.GET('/api/v1/orgs/{org_id}/rate-limits', { params: { path: { org_id: orgId }, query: { limit: 200 } } })),
@@ -30,111 +30,75 @@ export function LimitsPage() {
   // Team admins may manage their team's (and its keys') budgets; the API decides per target.
   const mayEdit = (t: { team_id?: string | null; key_id?: string | null }) => can.editOrg || (!!t.team_id && can.manageTeam(t.team_id));
 
-  return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={2}>Budgets</Title>
-        {can.editOrg && <Button onClick={() => setBudget('new')}>Add budget</Button>}
-      </Group>
-      <QueryView query={budgets} isEmpty={(d) => d.items.length === 0} empty="No budgets: spend is not capped.">
-        {(data) => (
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Applies to</Table.Th>
-                  <Table.Th>Amount</Table.Th>
-                  <Table.Th>Period</Table.Th>
-                  <Table.Th>Kind</Table.Th>
-                  <Table.Th>Alerts at</Table.Th>
-                  <Table.Th>When exhausted</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.map((b) => (
-                  <Table.Tr key={b.id}>
-                    <Table.Td>{names.label(b)}</Table.Td>
-                    <Table.Td>{usd(b.amount_usd)}</Table.Td>
-                    <Table.Td>
-                      {b.period} <Text span size="xs" c="dimmed">({b.current_period.label})</Text>
-                    </Table.Td>
-                    <Table.Td>{b.hard ? <Badge color="red">hard</Badge> : <Badge color="gray">soft</Badge>}</Table.Td>
-                    <Table.Td>{b.alert_thresholds.length ? b.alert_thresholds.map((t) => `${t} %`).join(', ') : '—'}</Table.Td>
-                    <Table.Td>{b.on_exhaustion === 'downgrade' ? 'move to a cheaper tier' : 'refuse requests'}</Table.Td>
-                    <Table.Td>
-                      {mayEdit(b) && (
-                        <Group gap="xs" wrap="nowrap">
-                          <Button size="xs" variant="light" onClick={() => setBudget(b)}>
-                            Edit
-                          </Button>
-                          <ConfirmButton
-                            label="Delete"
-                            title="Delete this budget?"
-                            confirmLabel="Delete budget"
-                            onConfirm={() => api(() => client.DELETE('/api/v1/orgs/{org_id}/budgets/{budget_id}', { params: { path: { org_id: orgId, budget_id: b.id } } })).then(() => queryClient.invalidateQueries({ queryKey: ['budgets', orgId] }))}
-                          >
-                            Spend stops being capped by it. Recorded spend stays in the ledger.
-                          </ConfirmButton>
-                        </Group>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </QueryView>
+  const deleteBudget = (b: Budget) =>
+    api(() => client.DELETE('/api/v1/orgs/{org_id}/budgets/{budget_id}', { params: { path: { org_id: orgId, budget_id: b.id } } })).then(() => queryClient.invalidateQueries({ queryKey: ['budgets', orgId] }));
+  const deleteLimit = (l: RateLimit) =>
+    api(() => client.DELETE('/api/v1/orgs/{org_id}/rate-limits/{rate_limit_id}', { params: { path: { org_id: orgId, rate_limit_id: l.id } } })).then(() => queryClient.invalidateQueries({ queryKey: ['rate-limits', orgId] }));
+  const budgetColumns: DataColumn<Budget>[] = [
+    { header: 'Applies to', cell: (b) => names.label(b), csvHeader: 'applies_to', csv: (b) => names.label(b) },
+    { header: 'Amount', cell: (b) => usd(b.amount_usd), csvHeader: 'amount_usd', csv: (b) => b.amount_usd },
+    {
+      header: 'Period',
+      cell: (b) => (
+        <>
+          {b.period} <Text span size="xs" c="dimmed">({b.current_period.label})</Text>
+        </>
+      ),
+      csvHeader: 'period',
+      csv: (b) => b.period,
+    },
+    { header: 'Kind', cell: (b) => (b.hard ? <Badge color="red">hard</Badge> : <Badge color="gray">soft</Badge>), csvHeader: 'hard', csv: (b) => b.hard },
+    { header: 'Alerts at', cell: (b) => (b.alert_thresholds.length ? b.alert_thresholds.map((t) => `${t} %`).join(', ') : '—'), csvHeader: 'alert_thresholds', csv: (b) => b.alert_thresholds.join(' ') },
+    { header: 'When exhausted', cell: (b) => (b.on_exhaustion === 'downgrade' ? 'move to a cheaper tier' : 'refuse requests'), csvHeader: 'on_exhaustion', csv: (b) => b.on_exhaustion },
+    {
+      header: 'Actions',
+      cell: (b) =>
+        mayEdit(b) && (
+          <EditDeleteActions onEdit={() => setBudget(b)} deleteTitle="Delete this budget?" confirmLabel="Delete budget" onDelete={() => deleteBudget(b)}>
+            Spend stops being capped by it. Recorded spend stays in the ledger.
+          </EditDeleteActions>
+        ),
+    },
+  ];
+  const limitColumns: DataColumn<RateLimit>[] = [
+    { header: 'Applies to', cell: (l) => names.label(l), csvHeader: 'applies_to', csv: (l) => names.label(l) },
+    { header: 'Requests / min', cell: (l) => l.rpm ?? '—', csvHeader: 'rpm', csv: (l) => l.rpm },
+    { header: 'Tokens / min', cell: (l) => l.tpm ?? '—', csvHeader: 'tpm', csv: (l) => l.tpm },
+    { header: 'In flight', cell: (l) => l.max_parallel ?? '—', csvHeader: 'max_parallel', csv: (l) => l.max_parallel },
+    {
+      header: 'Actions',
+      cell: (l) =>
+        mayEdit(l) && (
+          <EditDeleteActions onEdit={() => setLimit(l)} deleteTitle="Remove these rate limits?" confirmLabel="Remove" onDelete={() => deleteLimit(l)}>
+            The target is no longer rate limited.
+          </EditDeleteActions>
+        ),
+    },
+  ];
 
-      <Group justify="space-between" mt="lg">
-        <Title order={2}>Rate limits</Title>
-        {can.editOrg && <Button onClick={() => setLimit('new')}>Add rate limits</Button>}
-      </Group>
-      <QueryView query={limits} isEmpty={(d) => d.items.length === 0} empty="No rate limits.">
-        {(data) => (
-          <Table.ScrollContainer minWidth={600}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Applies to</Table.Th>
-                  <Table.Th>Requests / min</Table.Th>
-                  <Table.Th>Tokens / min</Table.Th>
-                  <Table.Th>In flight</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.map((l) => (
-                  <Table.Tr key={l.id}>
-                    <Table.Td>{names.label(l)}</Table.Td>
-                    <Table.Td>{l.rpm ?? '—'}</Table.Td>
-                    <Table.Td>{l.tpm ?? '—'}</Table.Td>
-                    <Table.Td>{l.max_parallel ?? '—'}</Table.Td>
-                    <Table.Td>
-                      {mayEdit(l) && (
-                        <Group gap="xs" wrap="nowrap">
-                          <Button size="xs" variant="light" onClick={() => setLimit(l)}>
-                            Edit
-                          </Button>
-                          <ConfirmButton
-                            label="Delete"
-                            title="Remove these rate limits?"
-                            confirmLabel="Remove"
-                            onConfirm={() => api(() => client.DELETE('/api/v1/orgs/{org_id}/rate-limits/{rate_limit_id}', { params: { path: { org_id: orgId, rate_limit_id: l.id } } })).then(() => queryClient.invalidateQueries({ queryKey: ['rate-limits', orgId] }))}
-                          >
-                            The target is no longer rate limited.
-                          </ConfirmButton>
-                        </Group>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </QueryView>
+  return (
+    <Stack gap="xl">
+      <TableSection
+        title="Budgets"
+        actions={can.editOrg && <Button onClick={() => setBudget('new')}>Add budget</Button>}
+        query={budgets}
+        rows={(d) => d.items}
+        rowKey={(b) => b.id}
+        columns={budgetColumns}
+        csv="budgets.csv"
+        minWidth={760}
+        empty="No budgets: spend is not capped."
+      />
+      <TableSection
+        title="Rate limits"
+        actions={can.editOrg && <Button onClick={() => setLimit('new')}>Add rate limits</Button>}
+        query={limits}
+        rows={(d) => d.items}
+        rowKey={(l) => l.id}
+        columns={limitColumns}
+        csv="rate-limits.csv"
+        empty="No rate limits."
+      />
       {budget && <BudgetForm orgId={orgId} budget={budget === 'new' ? null : budget} onClose={() => setBudget(null)} />}
       {limit && <RateLimitForm orgId={orgId} limit={limit === 'new' ? null : limit} onClose={() => setLimit(null)} />}
     </Stack>
@@ -149,8 +113,7 @@ function BudgetForm({ orgId, budget, onClose }: { orgId: string; budget: Budget 
   const [hard, setHard] = useState(budget?.hard ?? true);
   const [thresholds, setThresholds] = useState(budget ? budget.alert_thresholds.join(', ') : '50, 80, 100');
   const [exhaustion, setExhaustion] = useState<string>(budget?.on_exhaustion ?? 'block');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const mutation = useMutation({
+  const { mutation: mutation, errors, submit } = useFormMutation({
     mutationFn: () => {
       const alert_thresholds = parseThresholds(thresholds).value;
       const on_exhaustion = exhaustion as Schemas['Exhaustion'];
@@ -172,68 +135,53 @@ function BudgetForm({ orgId, budget, onClose }: { orgId: string; budget: Budget 
       queryClient.invalidateQueries({ queryKey: ['budgets', orgId] });
       onClose();
     },
-    onError: (e) => setErrors(fieldErrors(e)),
+    validate: () => {
+      const problems: Record<string, string> = {};
+      const a = checkAmount(amount);
+      if (a) problems.amount_usd = a;
+      const t = parseThresholds(thresholds);
+      if (t.error) problems.alert_thresholds = t.error;
+      return problems;
+    },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const problems: Record<string, string> = {};
-    const a = checkAmount(amount);
-    if (a) problems.amount_usd = a;
-    const t = parseThresholds(thresholds);
-    if (t.error) problems.alert_thresholds = t.error;
-    setErrors(problems);
-    if (!Object.keys(problems).length) mutation.mutate();
-  };
+
   return (
-    <Modal opened onClose={onClose} title={budget ? 'Edit budget' : 'Add a budget'}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {mutation.isError && !Object.keys(errors).length && <ErrorNotice error={mutation.error} />}
-          {budget ? (
-            <Text size="sm">Target and period cannot change: delete the budget and add another.</Text>
-          ) : (
-            <>
-              <TargetSelect orgId={orgId} value={target} onChange={setTarget} error={errors.team_id ?? errors.key_id} />
-              <Select
-                label="Period"
-                allowDeselect={false}
-                value={period}
-                onChange={(v) => setPeriod(v ?? 'monthly')}
-                error={errors.period}
-                data={[
-                  { value: 'daily', label: 'Daily' },
-                  { value: 'weekly', label: 'Weekly' },
-                  { value: 'monthly', label: 'Monthly' },
-                  { value: 'total', label: 'Total (never resets)' },
-                ]}
-              />
-            </>
-          )}
-          <TextInput label="Amount (USD)" required inputMode="decimal" value={amount} error={errors.amount_usd} onChange={(e) => setAmount(e.currentTarget.value)} data-autofocus />
-          <Checkbox label="Hard budget: refuse requests that could exceed it (soft budgets only alert)" checked={hard} onChange={(e) => setHard(e.currentTarget.checked)} />
-          <TextInput label="Alert thresholds (%)" description="Comma-separated percentages, e.g. 50, 80, 100." value={thresholds} error={errors.alert_thresholds} onChange={(e) => setThresholds(e.currentTarget.value)} />
+    <FormModal title={budget ? 'Edit budget' : 'Add a budget'} onClose={onClose} onSubmit={submit} submitLabel="Save budget" pending={mutation.isPending} error={mutation.error} fieldErrors={errors}>
+      {budget ? (
+        <Text size="sm">Target and period cannot change: delete the budget and add another.</Text>
+      ) : (
+        <>
+          <TargetSelect orgId={orgId} value={target} onChange={setTarget} error={errors.team_id ?? errors.key_id} />
           <Select
-            label="When exhausted"
+            label="Period"
             allowDeselect={false}
-            value={exhaustion}
-            onChange={(v) => setExhaustion(v ?? 'block')}
-            error={errors.on_exhaustion}
+            value={period}
+            onChange={(v) => setPeriod(v ?? 'monthly')}
+            error={errors.period}
             data={[
-              { value: 'block', label: 'Refuse requests' },
-              { value: 'downgrade', label: 'Move to a cheaper tier' },
+              { value: 'daily', label: 'Daily' },
+              { value: 'weekly', label: 'Weekly' },
+              { value: 'monthly', label: 'Monthly' },
+              { value: 'total', label: 'Total (never resets)' },
             ]}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              Save budget
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+      <TextInput label="Amount (USD)" required inputMode="decimal" value={amount} error={errors.amount_usd} onChange={(e) => setAmount(e.currentTarget.value)} data-autofocus />
+      <Checkbox label="Hard budget: refuse requests that could exceed it (soft budgets only alert)" checked={hard} onChange={(e) => setHard(e.currentTarget.checked)} />
+      <TextInput label="Alert thresholds (%)" description="Comma-separated percentages, e.g. 50, 80, 100." value={thresholds} error={errors.alert_thresholds} onChange={(e) => setThresholds(e.currentTarget.value)} />
+      <Select
+        label="When exhausted"
+        allowDeselect={false}
+        value={exhaustion}
+        onChange={(v) => setExhaustion(v ?? 'block')}
+        error={errors.on_exhaustion}
+        data={[
+          { value: 'block', label: 'Refuse requests' },
+          { value: 'downgrade', label: 'Move to a cheaper tier' },
+        ]}
+      />
+    </FormModal>
   );
 }
 
@@ -241,8 +189,7 @@ function RateLimitForm({ orgId, limit, onClose }: { orgId: string; limit: RateLi
   const queryClient = useQueryClient();
   const [target, setTarget] = useState(limit ? targetValue(limit) : 'org');
   const [values, setValues] = useState({ rpm: String(limit?.rpm ?? ''), tpm: String(limit?.tpm ?? ''), max_parallel: String(limit?.max_parallel ?? '') });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const mutation = useMutation({
+  const { mutation: mutation, errors, submit } = useFormMutation({
     mutationFn: () => {
       const body = { rpm: checkLimit(values.rpm).value, tpm: checkLimit(values.tpm).value, max_parallel: checkLimit(values.max_parallel).value };
       return limit
@@ -253,41 +200,26 @@ function RateLimitForm({ orgId, limit, onClose }: { orgId: string; limit: RateLi
       queryClient.invalidateQueries({ queryKey: ['rate-limits', orgId] });
       onClose();
     },
-    onError: (e) => setErrors(fieldErrors(e)),
+    validate: () => {
+      const problems: Record<string, string> = {};
+      for (const k of ['rpm', 'tpm', 'max_parallel'] as const) {
+        const c = checkLimit(values[k]);
+        if (c.error) problems[k] = c.error;
+      }
+      if (!problems.rpm && !values.rpm.trim() && !values.tpm.trim() && !values.max_parallel.trim()) problems.rpm = 'Set at least one limit.';
+      return problems;
+    },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const problems: Record<string, string> = {};
-    for (const k of ['rpm', 'tpm', 'max_parallel'] as const) {
-      const c = checkLimit(values[k]);
-      if (c.error) problems[k] = c.error;
-    }
-    if (!problems.rpm && !values.rpm.trim() && !values.tpm.trim() && !values.max_parallel.trim()) problems.rpm = 'Set at least one limit.';
-    setErrors(problems);
-    if (!Object.keys(problems).length) mutation.mutate();
-  };
+
   return (
-    <Modal opened onClose={onClose} title={limit ? 'Edit rate limits' : 'Add rate limits'}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {mutation.isError && !Object.keys(errors).length && <ErrorNotice error={mutation.error} />}
-          {!limit && <TargetSelect orgId={orgId} value={target} onChange={setTarget} error={errors.team_id ?? errors.key_id} />}
-          <TextInput label="Requests per minute" inputMode="numeric" value={values.rpm} error={errors.rpm} onChange={(e) => setValues({ ...values, rpm: e.currentTarget.value })} data-autofocus />
-          <TextInput label="Tokens per minute" inputMode="numeric" value={values.tpm} error={errors.tpm} onChange={(e) => setValues({ ...values, tpm: e.currentTarget.value })} />
-          <TextInput label="Requests in flight" inputMode="numeric" value={values.max_parallel} error={errors.max_parallel} onChange={(e) => setValues({ ...values, max_parallel: e.currentTarget.value })} />
-          <Text size="xs" c="dimmed">
-            Empty fields are not limited.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              Save limits
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal title={limit ? 'Edit rate limits' : 'Add rate limits'} onClose={onClose} onSubmit={submit} submitLabel="Save limits" pending={mutation.isPending} error={mutation.error} fieldErrors={errors}>
+      {!limit && <TargetSelect orgId={orgId} value={target} onChange={setTarget} error={errors.team_id ?? errors.key_id} />}
+      <TextInput label="Requests per minute" inputMode="numeric" value={values.rpm} error={errors.rpm} onChange={(e) => setValues({ ...values, rpm: e.currentTarget.value })} data-autofocus />
+      <TextInput label="Tokens per minute" inputMode="numeric" value={values.tpm} error={errors.tpm} onChange={(e) => setValues({ ...values, tpm: e.currentTarget.value })} />
+      <TextInput label="Requests in flight" inputMode="numeric" value={values.max_parallel} error={errors.max_parallel} onChange={(e) => setValues({ ...values, max_parallel: e.currentTarget.value })} />
+      <Text size="xs" c="dimmed">
+        Empty fields are not limited.
+      </Text>
+    </FormModal>
   );
 }

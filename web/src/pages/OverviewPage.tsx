@@ -1,17 +1,26 @@
-// The org at a glance. Spend and request counts come from the ledger through the what-if
-// replay (run with the org's own policy, so "actual" is what was really spent); the billing
-// reports (burn rate, savings, top spenders) do not exist in the API yet and are labelled so.
+// The org at a glance. This period's requests, spend and data-class mix come from the ledger
+// through the what-if replay (run with the org's own policy, so "actual" is what was really
+// spent); budgets' burn rate, savings against the default model and the top spenders come from
+// the billing reports. Nothing here is projected in the browser.
 
 import { BarChart } from '@mantine/charts';
-import { Alert, Badge, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { api, client } from '../api/client';
+import { REPORT_UNAVAILABLE } from '../api/errors';
+import { useAlerts, useBudgets, useOrgDetails, usePolicies } from '../api/queries';
+import { DataTable } from '../components/DataTable';
 import { dateTime, usd } from '../components/format';
 import { useOrg } from '../components/Shell';
+import { Stat } from '../components/Stat';
 import { ErrorNotice, Loading, QueryView } from '../components/states';
-import { useTargetNames } from '../components/TargetSelect';
 import { DATA_CLASSES, TASK_TIERS } from '../policy/model';
-import { Stat } from '../policy/WhatIfPanel';
+import { monthToDate, type GroupBy } from '../reports/api';
+import { BurnRateTable, useBurnRate } from '../reports/BurnRate';
+import { rowName, savedPercent } from '../reports/controls';
+import { useUsageReport } from '../reports/UsagePage';
 
 function monthStartUtc(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
@@ -22,16 +31,27 @@ function nextDayUtc(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
+function Panel({ title, link, children }: { title: string; link?: { to: string; label: string }; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="xs">
+        <Title order={3}>{title}</Title>
+        {link && (
+          <Anchor component={Link} to={link.to} size="sm">
+            {link.label}
+          </Anchor>
+        )}
+      </Group>
+      {children}
+    </Paper>
+  );
+}
+
 export function OverviewPage() {
   const { orgId, can } = useOrg();
-  const names = useTargetNames(orgId);
-  const org = useQuery({ queryKey: ['org', orgId], queryFn: () => api(() => client.GET('/api/v1/orgs/{org_id}', { params: { path: { org_id: orgId } } })) });
-  const budgets = useQuery({ queryKey: ['budgets', orgId], queryFn: () => api(() => client.GET('/api/v1/orgs/{org_id}/budgets', { params: { path: { org_id: orgId }, query: { limit: 200 } } })) });
-  const policies = useQuery({
-    queryKey: ['policies', orgId],
-    enabled: can.readOrg,
-    queryFn: () => api(() => client.GET('/api/v1/orgs/{org_id}/routing-policies', { params: { path: { org_id: orgId }, query: { limit: 200 } } })),
-  });
+  const org = useOrgDetails(orgId);
+  const budgets = useBudgets(orgId);
+  const policies = usePolicies(orgId, can.readOrg);
   const orgBudget = budgets.data?.items.find((b) => !b.team_id && !b.key_id && b.period !== 'total') ?? null;
   const from = orgBudget?.current_period.start ?? monthStartUtc(new Date()).toISOString();
   const to = orgBudget?.current_period.end ?? nextDayUtc(new Date()).toISOString();
@@ -43,15 +63,10 @@ export function OverviewPage() {
     queryFn: () =>
       api(() => client.POST('/api/v1/orgs/{org_id}/routing-policies/what-if', { params: { path: { org_id: orgId } }, body: { document: orgPolicy!.document, from, to } })),
   });
-  const alerts = useQuery({
-    queryKey: ['alerts', orgId],
-    enabled: can.readOrg,
-    queryFn: () => api(() => client.GET('/api/v1/orgs/{org_id}/alerts', { params: { path: { org_id: orgId }, query: { limit: 5 } } })),
-  });
-
-  const spent = usage.data ? Number(usage.data.actual_cost_usd) : null;
-  const amount = orgBudget ? Number(orgBudget.amount_usd) : null;
-  const percent = spent !== null && amount ? Math.min(100, (spent / amount) * 100) : null;
+  const alerts = useAlerts(orgId, 5, can.readOrg);
+  // Shared with BurnRateTable (same query): read here to tell an older server from a failure.
+  const burn = useBurnRate(orgId, can.readOrg);
+  const base = `/orgs/${orgId}`;
 
   return (
     <Stack>
@@ -88,13 +103,11 @@ export function OverviewPage() {
             <Loading label="Reading the ledger…" />
           ) : (
             <>
-              <SimpleGrid cols={{ base: 2, sm: 4 }}>
+              <SimpleGrid cols={{ base: 2, sm: 3 }}>
                 <Stat label="Requests (chat)" value={String(usage.data.requests)} />
                 <Stat label="Spend" value={usd(usage.data.actual_cost_usd)} />
                 <Stat label="Budget" value={orgBudget ? `${usd(orgBudget.amount_usd)} ${orgBudget.hard ? 'hard' : 'soft'}` : 'none on the org'} />
-                <Stat label="Budget used" value={percent === null ? '—' : `${percent.toFixed(1)} %`} />
               </SimpleGrid>
-              {percent !== null && <Progress value={percent} color={percent >= 90 ? 'red' : percent >= 70 ? 'orange' : 'blue'} aria-label="Budget used" />}
               <SimpleGrid cols={{ base: 1, md: 2 }}>
                 <div>
                   <Text size="sm" fw={600} mb={4}>
@@ -117,59 +130,107 @@ export function OverviewPage() {
         </Stack>
       </Paper>
 
-      <Alert color="gray" title="Coming with the billing reports">
-        Burn-rate projection, savings against the default model, top teams, keys and models, the usage explorer, egress report and reconciliation findings need the billing
-        reports, which the admin API does not offer yet.
-      </Alert>
-
-      <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Paper withBorder p="md">
-          <Title order={3} mb="xs">
-            Budgets
-          </Title>
-          <QueryView query={budgets} isEmpty={(d) => d.items.length === 0} empty="No budgets.">
-            {(d) => (
-              <Table>
-                <Table.Tbody>
-                  {d.items.slice(0, 8).map((b) => (
-                    <Table.Tr key={b.id}>
-                      <Table.Td>{names.label(b)}</Table.Td>
-                      <Table.Td>
-                        {usd(b.amount_usd)} {b.period}
-                      </Table.Td>
-                      <Table.Td>{b.hard ? 'hard' : 'soft'}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            )}
-          </QueryView>
-        </Paper>
-        {can.readOrg && (
-          <Paper withBorder p="md">
-            <Title order={3} mb="xs">
-              Latest alerts
-            </Title>
+      {can.readOrg && (
+        <>
+          <Panel title="Burn rate" link={{ to: `${base}/reports/burn-rate`, label: 'All budgets' }}>
+            <ReportGate error={burn.error}>
+              <BurnRateTable orgId={orgId} limit={5} />
+            </ReportGate>
+          </Panel>
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            <Panel title="Savings this month" link={{ to: `${base}/reports/savings`, label: 'Savings report' }}>
+              <SavingsSummary orgId={orgId} />
+            </Panel>
+            <Panel title="Top spenders this month" link={{ to: `${base}/reports/usage`, label: 'Usage & spend' }}>
+              <TopSpenders orgId={orgId} />
+            </Panel>
+          </SimpleGrid>
+          <Panel title="Latest alerts" link={{ to: `${base}/alerts`, label: 'All alerts' }}>
             <QueryView query={alerts} isEmpty={(d) => d.items.length === 0} empty="No alerts.">
               {(d) => (
-                <Table>
-                  <Table.Tbody>
-                    {d.items.map((a) => (
-                      <Table.Tr key={a.id}>
-                        <Table.Td>{dateTime(a.occurred_at)}</Table.Td>
-                        <Table.Td>{a.threshold_percent} %</Table.Td>
-                        <Table.Td>
-                          {usd(a.spent_usd)} of {usd(a.amount_usd)}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                <DataTable
+                  rows={d.items}
+                  rowKey={(a) => a.id}
+                  label="Latest alerts"
+                  minWidth={360}
+                  columns={[
+                    { header: 'When', cell: (a) => dateTime(a.occurred_at) },
+                    { header: 'Threshold', cell: (a) => `${a.threshold_percent} %` },
+                    { header: 'Spent', cell: (a) => `${usd(a.spent_usd)} of ${usd(a.amount_usd)}` },
+                  ]}
+                />
               )}
             </QueryView>
-          </Paper>
+          </Panel>
+        </>
+      )}
+    </Stack>
+  );
+}
+
+/** A report panel; a server without the reports shows a quiet note instead of an error. */
+function ReportGate({ children, error }: { children: ReactNode; error?: unknown }) {
+  if ((error as { code?: string } | undefined)?.code === REPORT_UNAVAILABLE) {
+    return (
+      <Text size="sm" c="dimmed">
+        This Sluice server does not offer the billing reports yet.
+      </Text>
+    );
+  }
+  return <>{children}</>;
+}
+
+function SavingsSummary({ orgId }: { orgId: string }) {
+  const report = useUsageReport(orgId, { ...monthToDate(), group_by: 'route_reason' });
+  return (
+    <ReportGate error={report.error}>
+      <QueryView query={report}>
+        {(d) => (
+          <SimpleGrid cols={2}>
+            <Stat label="Actual cost" value={usd(d.totals.cost_usd)} />
+            <Stat label="On the default model" value={usd(d.totals.counterfactual_cost_usd)} />
+            <Stat label="Saved" value={usd(d.totals.saved_usd)} color="teal" />
+            <Stat label="Saved %" value={savedPercent(d.totals.saved_usd, d.totals.counterfactual_cost_usd)} color="teal" />
+          </SimpleGrid>
         )}
-      </SimpleGrid>
+      </QueryView>
+    </ReportGate>
+  );
+}
+
+function TopSpenders({ orgId }: { orgId: string }) {
+  const [by, setBy] = useState<GroupBy>('team');
+  const report = useUsageReport(orgId, { ...monthToDate(), group_by: by });
+  return (
+    <Stack gap="xs">
+      <SegmentedControl
+        size="xs"
+        value={by}
+        onChange={(v) => setBy(v as GroupBy)}
+        data={[
+          { value: 'team', label: 'Teams' },
+          { value: 'key', label: 'Keys' },
+          { value: 'model', label: 'Models' },
+        ]}
+        aria-label="Top spenders by"
+      />
+      <ReportGate error={report.error}>
+        <QueryView query={report} isEmpty={(d) => d.rows.length === 0} empty="No spend this month.">
+          {(d) => (
+            <DataTable
+              rows={[...d.rows].sort((a, b) => Number(b.cost_usd) - Number(a.cost_usd)).slice(0, 5)}
+              rowKey={(r) => r.key}
+              label="Top spenders"
+              minWidth={300}
+              columns={[
+                { header: 'Name', cell: rowName },
+                { header: 'Requests', cell: (r) => String(r.requests) },
+                { header: 'Cost', cell: (r) => usd(r.cost_usd) },
+              ]}
+            />
+          )}
+        </QueryView>
+      </ReportGate>
     </Stack>
   );
 }

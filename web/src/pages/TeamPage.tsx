@@ -1,10 +1,10 @@
-import { Anchor, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, client, type Schemas } from '../api/client';
 import { useOrgMembers } from '../api/queries';
-import { ConfirmButton } from '../components/Confirm';
+import { MembersSection } from '../components/MembersSection';
 import { useOrg } from '../components/Shell';
 import { ErrorNotice, QueryView } from '../components/states';
 
@@ -27,6 +27,7 @@ export function TeamPage() {
   const [userId, setUserId] = useState<string | null>(null);
   const [role, setRole] = useState<string>('member');
   const invalidate = () => queryClient.invalidateQueries({ queryKey: ['team-members', orgId, teamId] });
+  const path = (user: string) => ({ params: { path: { org_id: orgId, team_id: teamId, user_id: user } } });
   const add = useMutation({
     mutationFn: () =>
       api(() => client.POST('/api/v1/orgs/{org_id}/teams/{team_id}/members', { params: { path: { org_id: orgId, team_id: teamId } }, body: { user_id: userId as string, role: role as Schemas['TeamRole'] } })),
@@ -36,8 +37,7 @@ export function TeamPage() {
     },
   });
   const change = useMutation({
-    mutationFn: ({ user, role }: { user: string; role: Schemas['TeamRole'] }) =>
-      api(() => client.PATCH('/api/v1/orgs/{org_id}/teams/{team_id}/members/{user_id}', { params: { path: { org_id: orgId, team_id: teamId, user_id: user } }, body: { role } })),
+    mutationFn: ({ user, role }: { user: string; role: Schemas['TeamRole'] }) => api(() => client.PATCH('/api/v1/orgs/{org_id}/teams/{team_id}/members/{user_id}', { ...path(user), body: { role } })),
     onSettled: invalidate,
   });
   const inTeam = new Set((members.data?.items ?? []).map((m) => m.user_id));
@@ -56,51 +56,18 @@ export function TeamPage() {
           Budgets &amp; rate limits
         </Anchor>
       </Group>
-      <Title order={3}>Members</Title>
-      <ErrorNotice error={change.error} />
-      <QueryView query={members} isEmpty={(d) => d.items.length === 0} empty="This team has no members yet.">
-        {(data) => (
-          <Table.ScrollContainer minWidth={500}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>E-mail</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.map((m) => (
-                  <Table.Tr key={m.user_id}>
-                    <Table.Td>{m.display_name}</Table.Td>
-                    <Table.Td>{m.email}</Table.Td>
-                    <Table.Td>
-                      {manage ? (
-                        <Select aria-label={`Team role of ${m.email}`} size="xs" w={240} value={m.role} allowDeselect={false} data={TEAM_ROLES} onChange={(r) => r && r !== m.role && change.mutate({ user: m.user_id, role: r as Schemas['TeamRole'] })} />
-                      ) : (
-                        m.role
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {manage && (
-                        <ConfirmButton
-                          label="Remove"
-                          title={`Remove ${m.email} from the team?`}
-                          confirmLabel="Remove"
-                          onConfirm={() => api(() => client.DELETE('/api/v1/orgs/{org_id}/teams/{team_id}/members/{user_id}', { params: { path: { org_id: orgId, team_id: teamId, user_id: m.user_id } } })).then(invalidate)}
-                        >
-                          They stay in the organization.
-                        </ConfirmButton>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </QueryView>
+      <MembersSection
+        title="Members"
+        order={3}
+        query={members}
+        manage={manage}
+        roles={() => TEAM_ROLES}
+        onRoleChange={(m, r) => change.mutate({ user: m.user_id, role: r as Schemas['TeamRole'] })}
+        onRemove={(m) => api(() => client.DELETE('/api/v1/orgs/{org_id}/teams/{team_id}/members/{user_id}', path(m.user_id))).then(invalidate)}
+        removeText="They stay in the organization."
+        before={<ErrorNotice error={change.error} />}
+        empty="This team has no members yet."
+      />
       {manage && (
         <Stack gap="xs">
           <Title order={4}>Add a member</Title>

@@ -1,20 +1,23 @@
-import { Anchor, Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Select, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, client, type Schemas } from '../api/client';
-import { fieldErrors } from '../api/errors';
 import { useOrgMembers, useTeams } from '../api/queries';
+import { AccountFields, accountBody, validateAccount } from '../components/AccountFields';
 import { ConfirmButton } from '../components/Confirm';
+import type { DataColumn } from '../components/DataTable';
 import { dateTime } from '../components/format';
+import { FormModal } from '../components/FormModal';
+import { MembersSection } from '../components/MembersSection';
+import { TableSection } from '../components/Section';
+import { ORG_ROLES } from '../auth/roles';
 import { useOrg } from '../components/Shell';
-import { ErrorNotice, QueryView } from '../components/states';
+import { ErrorNotice } from '../components/states';
+import { useFormMutation } from '../components/useFormMutation';
 
-const ORG_ROLES = [
-  { value: 'viewer', label: 'Viewer (reads)' },
-  { value: 'admin', label: 'Admin (manages everything)' },
-  { value: 'owner', label: 'Owner (also owners, archiving)' },
-];
+type Team = Schemas['Team'];
+
 
 export function TeamsPage() {
   const { orgId, can } = useOrg();
@@ -29,119 +32,63 @@ export function TeamsPage() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['org-members', orgId] }),
   });
 
-  return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={2}>Teams</Title>
-        {can.editOrg && <Button onClick={() => setCreating(true)}>Create team</Button>}
-      </Group>
-      <QueryView query={teams} isEmpty={(d) => d.items.length === 0} empty="No teams yet. Keys belong to teams: create one first.">
-        {(data) => (
-          <Table.ScrollContainer minWidth={500}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Slug</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.map((t) => (
-                  <Table.Tr key={t.id}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/orgs/${orgId}/teams/${t.id}`}>
-                        {t.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{t.slug}</Table.Td>
-                    <Table.Td>{dateTime(t.created_at)}</Table.Td>
-                    <Table.Td>
-                      {can.editOrg && (
-                        <ConfirmButton
-                          label="Delete"
-                          title={`Delete team "${t.name}"?`}
-                          confirmLabel="Delete team"
-                          onConfirm={() =>
-                            api(() => client.DELETE('/api/v1/orgs/{org_id}/teams/{team_id}', { params: { path: { org_id: orgId, team_id: t.id } } })).then(() =>
-                              queryClient.invalidateQueries({ queryKey: ['teams', orgId] }),
-                            )
-                          }
-                        >
-                          Only a team that never held keys can be deleted.
-                        </ConfirmButton>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </QueryView>
+  const deleteTeam = (t: Team) =>
+    api(() => client.DELETE('/api/v1/orgs/{org_id}/teams/{team_id}', { params: { path: { org_id: orgId, team_id: t.id } } })).then(() => queryClient.invalidateQueries({ queryKey: ['teams', orgId] }));
+  const columns: DataColumn<Team>[] = [
+    {
+      header: 'Name',
+      cell: (t) => (
+        <Anchor component={Link} to={`/orgs/${orgId}/teams/${t.id}`}>
+          {t.name}
+        </Anchor>
+      ),
+      csvHeader: 'name',
+      csv: (t) => t.name,
+    },
+    { header: 'Slug', cell: (t) => t.slug, csvHeader: 'slug', csv: (t) => t.slug },
+    { header: 'Created', cell: (t) => dateTime(t.created_at), csvHeader: 'created_at', csv: (t) => t.created_at },
+    {
+      header: 'Actions',
+      cell: (t) =>
+        can.editOrg && (
+          <ConfirmButton label="Delete" title={`Delete team "${t.name}"?`} confirmLabel="Delete team" onConfirm={() => deleteTeam(t)}>
+            Only a team that never held keys can be deleted.
+          </ConfirmButton>
+        ),
+    },
+  ];
 
-      <Group justify="space-between" mt="lg">
-        <Title order={2}>Organization members</Title>
-        {can.editOrg && <Button onClick={() => setAdding(true)}>Add member</Button>}
-      </Group>
-      <ErrorNotice error={setRole.error} />
-      <QueryView query={members} isEmpty={(d) => d.items.length === 0} empty="No members.">
-        {(data) => (
-          <Table.ScrollContainer minWidth={600}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>E-mail</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.items.map((m) => (
-                  <Table.Tr key={m.user_id}>
-                    <Table.Td>{m.display_name}</Table.Td>
-                    <Table.Td>{m.email}</Table.Td>
-                    <Table.Td>
-                      {can.editOrg ? (
-                        <Select
-                          aria-label={`Role of ${m.email}`}
-                          size="xs"
-                          w={220}
-                          value={m.role}
-                          allowDeselect={false}
-                          data={ORG_ROLES.filter((r) => can.ownOrg || (r.value !== 'owner' && m.role !== 'owner'))}
-                          disabled={!can.ownOrg && m.role === 'owner'}
-                          onChange={(role) => role && role !== m.role && setRole.mutate({ userId: m.user_id, role: role as Schemas['OrgRole'] })}
-                        />
-                      ) : (
-                        m.role
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {can.editOrg && (
-                        <ConfirmButton
-                          label="Remove"
-                          title={`Remove ${m.email}?`}
-                          confirmLabel="Remove member"
-                          onConfirm={() =>
-                            api(() => client.DELETE('/api/v1/orgs/{org_id}/members/{user_id}', { params: { path: { org_id: orgId, user_id: m.user_id } } })).then(() =>
-                              queryClient.invalidateQueries({ queryKey: ['org-members', orgId] }),
-                            )
-                          }
-                        >
-                          They leave the organization and all of its teams. Their account stays.
-                        </ConfirmButton>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </QueryView>
+  return (
+    <Stack gap="xl">
+      <TableSection
+        title="Teams"
+        actions={can.editOrg && <Button onClick={() => setCreating(true)}>Create team</Button>}
+        query={teams}
+        rows={(d) => d.items}
+        rowKey={(t) => t.id}
+        columns={columns}
+        csv="teams.csv"
+        minWidth={500}
+        empty="No teams yet. Keys belong to teams: create one first."
+      />
+      <MembersSection
+        title="Organization members"
+        query={members}
+        actions={can.editOrg && <Button onClick={() => setAdding(true)}>Add member</Button>}
+        manage={can.editOrg}
+        roles={(m) => ORG_ROLES.filter((r) => can.ownOrg || (r.value !== 'owner' && m.role !== 'owner'))}
+        roleLocked={(m) => !can.ownOrg && m.role === 'owner'}
+        onRoleChange={(m, role) => setRole.mutate({ userId: m.user_id, role: role as Schemas['OrgRole'] })}
+        onRemove={(m) =>
+          api(() => client.DELETE('/api/v1/orgs/{org_id}/members/{user_id}', { params: { path: { org_id: orgId, user_id: m.user_id } } })).then(() =>
+            queryClient.invalidateQueries({ queryKey: ['org-members', orgId] }),
+          )
+        }
+        removeText="They leave the organization and all of its teams. Their account stays."
+        before={<ErrorNotice error={setRole.error} />}
+        csv="members.csv"
+        empty="No members."
+      />
       {creating && <CreateTeam orgId={orgId} onClose={() => setCreating(false)} />}
       {adding && <AddMember orgId={orgId} owner={can.ownOrg} onClose={() => setAdding(false)} />}
     </Stack>
@@ -151,86 +98,45 @@ export function TeamsPage() {
 function CreateTeam({ orgId, onClose }: { orgId: string; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const mutation = useMutation({
+  const { mutation, errors, submit } = useFormMutation({
     mutationFn: () => api(() => client.POST('/api/v1/orgs/{org_id}/teams', { params: { path: { org_id: orgId } }, body: { name: name.trim() } })),
     onSuccess: () => {
       queryClient.invalidateQueries({ queryKey: ['teams', orgId] });
       onClose();
     },
-    onError: (e) => setError(fieldErrors(e).name ?? fieldErrors(e).slug),
+    validate: (): Record<string, string> => (name.trim() ? {} : { name: 'Give the team a name.' }),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!name.trim()) return setError('Give the team a name.');
-    setError(undefined);
-    mutation.mutate();
-  };
+  const error = errors.name ?? errors.slug;
+
   return (
-    <Modal opened onClose={onClose} title="Create a team">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {mutation.isError && !error && <ErrorNotice error={mutation.error} />}
-          <TextInput label="Name" required value={name} error={error} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              Create team
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal title="Create a team" onClose={onClose} onSubmit={submit} submitLabel="Create team" pending={mutation.isPending} error={mutation.error} fieldErrors={errors}>
+      <TextInput label="Name" required value={name} error={error} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+    </FormModal>
   );
 }
 
 function AddMember({ orgId, owner, onClose }: { orgId: string; owner: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ email: '', display_name: '', password: '', role: 'viewer' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const mutation = useMutation({
+  const { mutation: mutation, errors, submit } = useFormMutation({
     mutationFn: () =>
       api(() =>
         client.POST('/api/v1/orgs/{org_id}/members', {
           params: { path: { org_id: orgId } },
-          body: { email: form.email.trim(), display_name: form.display_name.trim() || null, password: form.password, role: form.role as Schemas['OrgRole'] },
+          body: { ...accountBody(form), role: form.role as Schemas['OrgRole'] },
         }),
       ),
     onSuccess: () => {
       queryClient.invalidateQueries({ queryKey: ['org-members', orgId] });
       onClose();
     },
-    onError: (e) => setErrors(fieldErrors(e)),
+    validate: () => validateAccount(form),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const problems: Record<string, string> = {};
-    if (!/^[^@\s]+@[^@\s]+$/.test(form.email.trim())) problems.email = 'Enter an e-mail address.';
-    if (form.password.length < 12) problems.password = 'At least 12 characters.';
-    setErrors(problems);
-    if (!Object.keys(problems).length) mutation.mutate();
-  };
+
   return (
-    <Modal opened onClose={onClose} title="Add a member">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {mutation.isError && !Object.keys(errors).length && <ErrorNotice error={mutation.error} />}
-          <TextInput label="E-mail" required value={form.email} error={errors.email} onChange={(e) => setForm({ ...form, email: e.currentTarget.value })} data-autofocus />
-          <TextInput label="Display name" value={form.display_name} error={errors.display_name} onChange={(e) => setForm({ ...form, display_name: e.currentTarget.value })} />
-          <PasswordInput label="Initial password" description="At least 12 characters; give it to them securely." required value={form.password} error={errors.password} onChange={(e) => setForm({ ...form, password: e.currentTarget.value })} />
-          <Select label="Role" value={form.role} allowDeselect={false} data={ORG_ROLES.filter((r) => owner || r.value !== 'owner')} error={errors.role} onChange={(v) => setForm({ ...form, role: v ?? 'viewer' })} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              Add member
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal title="Add a member" onClose={onClose} onSubmit={submit} submitLabel="Add member" pending={mutation.isPending} error={mutation.error} fieldErrors={errors}>
+      <AccountFields form={form} onChange={setForm} errors={errors} />
+      <Select label="Role" value={form.role} allowDeselect={false} data={ORG_ROLES.filter((r) => owner || r.value !== 'owner')} error={errors.role} onChange={(v) => setForm({ ...form, role: v ?? 'viewer' })} />
+    </FormModal>
   );
 }

@@ -13,12 +13,15 @@ export function MatrixEditor({
   models,
   problems = {},
   readOnly = false,
+  emptyLabel = 'falls back',
 }: {
   matrix: Matrix;
   onChange: (next: Matrix) => void;
   models: string[];
   problems?: Record<string, string>;
   readOnly?: boolean;
+  /** What an empty cell means: the org policy falls back to neighbours, an override inherits. */
+  emptyLabel?: string;
 }) {
   return (
     <Table.ScrollContainer minWidth={760}>
@@ -44,7 +47,7 @@ export function MatrixEditor({
                   <Table.Td key={tier} style={{ verticalAlign: 'top', minWidth: 170 }}>
                     {readOnly ? (
                       <Stack gap={2}>
-                        {pool.length ? pool.map((m, i) => <Text key={`${m}-${i}`} size="sm">{`${i + 1}. ${m}`}</Text>) : <Text size="sm" c="dimmed">falls back</Text>}
+                        {pool.length ? pool.map((m, i) => <Text key={`${m}-${i}`} size="sm">{`${i + 1}. ${m}`}</Text>) : <Text size="sm" c="dimmed">{emptyLabel}</Text>}
                         {problem && <Text size="xs" c="red">{problem}</Text>}
                       </Stack>
                     ) : (
@@ -54,7 +57,7 @@ export function MatrixEditor({
                         data={models}
                         value={pool}
                         allowDuplicates={false}
-                        placeholder={pool.length ? undefined : 'falls back'}
+                        placeholder={pool.length ? undefined : emptyLabel}
                         error={problem}
                         onChange={(next) => onChange(setCell(matrix, cls, tier, next))}
                       />

@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, client } from '../api/client';
 import { usd } from '../components/format';
+import { Stat } from '../components/Stat';
 import { ErrorNotice } from '../components/states';
 import { toWire, type PolicyDocument } from './model';
 
@@ -81,17 +82,6 @@ export function WhatIfPanel({ orgId, doc }: { orgId: string; doc: PolicyDocument
           </Stack>
         )}
       </Stack>
-    </Paper>
-  );
-}
-
-export function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Paper withBorder p="xs">
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={600}>{value}</Text>
     </Paper>
   );
 }
