@@ -123,6 +123,7 @@ CHART_BREAKS = [
     ("a grace period shorter than the drain", "values.yaml", "terminationGracePeriodSeconds: 90", "terminationGracePeriodSeconds: 30"),
     ("a writable root filesystem", "values.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"),
     ("an HPA metric with a misspelt field", "templates/gateway-hpa.yaml", "averageUtilization:", "averageUtilisation:"),
+    ("a misspelt values key", "ci/minimal-values.yaml", "redis:", "rediss:"),
 ]
 COMPOSE_BREAKS = [
     ("the gateway without a healthcheck", lambda d: d["services"]["gateway"].pop("healthcheck")),
