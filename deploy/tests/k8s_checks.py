@@ -72,6 +72,9 @@ def check_references(objects: list, values: dict, fields: set, warnings: list) -
     for wl in workloads:
         wname = f"{wl['kind']}/{wl['metadata']['name']}"
         spec = pod_spec(wl)
+        if spec.get("enableServiceLinks", True):
+            # Service links would add SLUICE_<SERVICE>_SERVICE_HOST etc., unknown settings.
+            errors.append(f"{wname}: enableServiceLinks must be false (Kubernetes would inject SLUICE_* variables for the release's Services, which Sluice refuses)")
         psc = spec.get("securityContext", {})
         if not psc.get("runAsNonRoot"):
             errors.append(f"{wname}: pods must run as non-root (securityContext.runAsNonRoot)")

@@ -124,6 +124,7 @@ CHART_BREAKS = [
     ("a writable root filesystem", "values.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"),
     ("an HPA metric with a misspelt field", "templates/gateway-hpa.yaml", "averageUtilization:", "averageUtilisation:"),
     ("a misspelt values key", "ci/minimal-values.yaml", "redis:", "rediss:"),
+    ("service links left on", "templates/deployments.yaml", "enableServiceLinks: false", "enableServiceLinks: true"),
 ]
 COMPOSE_BREAKS = [
     ("the gateway without a healthcheck", lambda d: d["services"]["gateway"].pop("healthcheck")),

@@ -16,7 +16,7 @@ pub async fn claim(conn: &mut Conn, job: &str, interval_secs: i64, worker: &str)
         r#"insert into worker_job_runs (job, slot, worker)
            values ($1, to_timestamp((floor(extract(epoch from now()) / $2::bigint) * $2::bigint)::float8), $3)
            on conflict on constraint worker_job_runs_pkey do nothing
-           returning slot"#,
+           returning slot as "slot!""#,
         job,
         interval_secs,
         worker

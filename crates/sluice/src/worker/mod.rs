@@ -91,7 +91,7 @@ pub async fn run_if_due(db: &Db, job: Job, interval: Duration, id: &str) -> bool
     if ok {
         let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
         metrics::gauge!("sluice_worker_job_last_success_timestamp_seconds", "job" => job.name()).set(now);
-        tracing::debug!(job = job.name(), %slot, detail, "background job done");
+        tracing::debug!(job = job.name(), %slot, detail = %detail, "background job done");
     }
     if let Err(err) = worker_jobs::finish(&mut conn, job.name(), slot, ok, &detail).await {
         tracing::warn!(job = job.name(), error = %err, "cannot record a job's outcome");
