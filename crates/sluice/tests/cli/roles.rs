@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::json;
 use sluice_store::{Db, ledger, sessions, users, worker_jobs};
 use sluice_testkit::PrivateRedis;
 use uuid::Uuid;
@@ -54,31 +54,8 @@ async fn admin_gateway_and_worker_run_as_separate_processes() {
     assert_eq!(get(&client, &format!("{gateway_base}/api/v1/orgs")).await.0, 404);
 
     // Log in on the admin process and issue a key.
-    let login: Value = client
-        .post(format!("{admin_base}/api/v1/auth/login"))
-        .json(&json!({"email": "admin@sluice.local", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().expect("the printed credentials log in").to_owned();
-    let orgs: Value = client.get(format!("{admin_base}/api/v1/orgs")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-    let org = orgs["items"][0]["id"].as_str().unwrap().to_owned();
-    let teams: Value = client.get(format!("{admin_base}/api/v1/orgs/{org}/teams")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-    let team = teams["items"][0]["id"].as_str().unwrap().to_owned();
-    let key: Value = client
-        .post(format!("{admin_base}/api/v1/orgs/{org}/keys"))
-        .bearer_auth(&token)
-        .json(&json!({"team_id": team, "name": "roles"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (key_id, secret) = (key["id"].as_str().unwrap().parse::<Uuid>().unwrap(), key["secret"].as_str().unwrap().to_owned());
+    let issued = login_and_issue_key(&client, &admin_base, &password, "roles").await;
+    let (key_id, secret) = (issued.key_id.parse::<Uuid>().unwrap(), issued.secret);
 
     // The gateway process learns of the key through PostgreSQL and serves it.
     let chat = json!({"model": "demo-small", "messages": [{"role": "user", "content": "hello from another process"}]});
