@@ -11,7 +11,9 @@
 #    Set TEST_DATABASE_URL to use an existing server instead.
 # 3. Builds offline against the committed query metadata (.sqlx/), runs clippy with warnings as
 #    errors, and runs every test of the workspace; then the web console's tests
-#    (scripts/test-web.sh: npm ci, build, vitest, and chromium driving a real `sluice up`).
+#    (scripts/test-web.sh: npm ci, build, vitest, and chromium driving a real `sluice up`), and
+#    the deployment files (scripts/test-deploy.sh: Helm chart rendered and checked against the
+#    Kubernetes schemas, compose file against the compose spec, Dockerfile linted).
 # 4. Stops the private PostgreSQL and removes it, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,5 +58,8 @@ cargo test --workspace --locked --no-fail-fast
 
 # --- 4. the web console: its unit tests and the browser end-to-end test against `sluice up` ----
 ./scripts/test-web.sh
+
+# --- 5. deploy/: the Dockerfile, compose file and Helm chart, rendered and checked offline ------
+./scripts/test-deploy.sh
 
 log "all tests passed"

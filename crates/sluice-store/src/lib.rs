@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod snapshot;
 pub mod teams;
 pub mod users;
+pub mod worker_jobs;
 
 pub use db::{Conn, Db, Tx};
 pub use error::StoreError;

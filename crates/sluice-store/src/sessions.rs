@@ -95,3 +95,14 @@ pub async fn revoke_all_of_user(conn: &mut Conn, user_id: Uuid) -> Result<u64, S
         .rows_affected();
     Ok(n)
 }
+
+/// Deletes sessions that ended more than a day ago; run periodically by the background worker.
+/// An expired session's refresh token is refused anyway, so its row (kept for reuse detection
+/// while the token could still be presented) has no use left.
+pub async fn purge_expired(conn: &mut Conn) -> Result<u64, StoreError> {
+    let n = sqlx::query!("delete from sessions where expires_at < now() - interval '1 day'")
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(n)
+}

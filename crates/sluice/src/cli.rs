@@ -24,12 +24,19 @@ pub enum Command {
     Up(UpArgs),
     /// Run only the gateway (data plane), for scaling it separately from the admin API.
     Gateway(GatewayArgs),
+    /// Run only the background worker (ledger partitions, purges) with its probe listener.
+    /// Any number may run at once: each job runs once per interval across all of them.
+    Worker(WorkerArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
-    /// Manage console accounts.
+    /// Run only the admin API and web console (`sluice admin`), or manage console accounts
+    /// (`sluice admin create`).
+    #[command(args_conflicts_with_subcommands = true)]
     Admin {
         #[command(subcommand)]
-        command: AdminCommand,
+        command: Option<AdminCommand>,
+        #[command(flatten)]
+        serve: AdminArgs,
     },
     /// Print the admin API's OpenAPI document (JSON) to stdout.
     Openapi,
@@ -163,6 +170,25 @@ pub struct UpArgs {
     /// Gateway listen address (default 127.0.0.1:8080). Also `SLUICE_GATEWAY_ADDR`.
     #[arg(long)]
     pub gateway_addr: Option<SocketAddr>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// Admin API listen address (default 127.0.0.1:8081). Also `SLUICE_ADMIN_ADDR`.
+    #[arg(long)]
+    pub admin_addr: Option<SocketAddr>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Probe listener (`/healthz`, `/readyz`, `/metrics`; default 127.0.0.1:8082). Also
+    /// `SLUICE_WORKER_ADDR`.
+    #[arg(long)]
+    pub worker_addr: Option<SocketAddr>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -1,6 +1,7 @@
-//! The `sluice` command: one binary for every role. `sluice up` runs the admin API (and, as they
-//! land, the gateway and background workers) in one process, with an embedded PostgreSQL when no
-//! `DATABASE_URL` is given; `migrate`, `admin create` and `openapi` are operator tools.
+//! The `sluice` command: one binary for every role. `sluice up` runs the admin API, the gateway
+//! and the background worker in one process, with an embedded PostgreSQL when no `DATABASE_URL`
+//! is given; `sluice admin`, `sluice gateway` and `sluice worker` run each role alone (same
+//! configuration) for scaling out; `migrate`, `admin create` and `openapi` are operator tools.
 
 pub mod bootstrap;
 pub mod cli;
@@ -10,6 +11,7 @@ pub mod embedded_postgres;
 pub mod generated_secrets;
 pub mod settings;
 pub mod telemetry;
+pub mod worker;
 
 use std::process::ExitCode;
 

@@ -28,6 +28,10 @@ pub enum LogFormat {
 pub struct Settings {
     pub admin_addr: SocketAddr,
     pub gateway_addr: SocketAddr,
+    /// `sluice worker`'s probe listener (`/healthz`, `/readyz`, `/metrics`).
+    pub worker_addr: SocketAddr,
+    /// Each background job runs once per this many seconds across all workers together.
+    pub worker_interval_secs: u64,
     /// Embedded database and generated secrets live here.
     pub data_dir: PathBuf,
     /// An existing PostgreSQL database. Without it, `sluice up` runs a private one.
@@ -62,6 +66,8 @@ pub struct Settings {
 struct Defaults {
     admin_addr: &'static str,
     gateway_addr: &'static str,
+    worker_addr: &'static str,
+    worker_interval_secs: u64,
     data_dir: &'static str,
     database_max_connections: u32,
     redis_timeout_ms: u64,
@@ -75,6 +81,8 @@ struct Defaults {
 const DEFAULTS: Defaults = Defaults {
     admin_addr: "127.0.0.1:8081",
     gateway_addr: "127.0.0.1:8080",
+    worker_addr: "127.0.0.1:8082",
+    worker_interval_secs: 3600,
     data_dir: ".sluice",
     database_max_connections: 10,
     redis_timeout_ms: 50,
@@ -93,6 +101,8 @@ pub struct Overrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_addr: Option<SocketAddr>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_addr: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
 }
 
@@ -105,7 +115,8 @@ pub struct EnvVars(pub Vec<(String, String)>);
 
 /// Keys whose values are numbers; every other value stays a string (so a numeric-looking
 /// secret is not turned into a number).
-const NUMERIC_KEYS: &[&str] = &["database_max_connections", "redis_timeout_ms", "gateway_replicas", "access_token_ttl_secs", "refresh_token_ttl_secs"];
+const NUMERIC_KEYS: &[&str] =
+    &["database_max_connections", "redis_timeout_ms", "gateway_replicas", "access_token_ttl_secs", "refresh_token_ttl_secs", "worker_interval_secs"];
 
 impl EnvVars {
     pub fn from_process() -> Self {
@@ -180,6 +191,9 @@ impl Settings {
         }
         if self.gateway_replicas == 0 {
             bail!("invalid configuration: gateway_replicas must be at least 1");
+        }
+        if self.worker_interval_secs == 0 || self.worker_interval_secs > 7 * 24 * 3600 {
+            bail!("invalid configuration: worker_interval_secs must be between 1 and 604800");
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: database_max_connections must be at least 1");

@@ -40,7 +40,10 @@ pub fn quota(settings: &Settings) -> anyhow::Result<QuotaSource> {
 }
 
 pub async fn build(settings: &Settings, db: Db, cipher: CredentialCipher) -> anyhow::Result<Gateway> {
-    let instance = format!("gateway-{}", settings.gateway_addr.port());
+    // Unique per process that may share the outbox folder: several gateways on one machine
+    // (ports) or containers sharing a volume (host names). A restarted instance with another
+    // name is fine: recovery replays every folder no live process holds.
+    let instance = format!("gateway-{}-{}", super::host_name(), settings.gateway_addr.port());
     let mut config = GatewayConfig::new(settings.data_dir.join("outbox"), instance);
     config.unpriced_ceiling = settings.unpriced_model_ceiling_usd.as_deref().and_then(|c| c.parse().ok());
     config.expected_replicas = settings.gateway_replicas;

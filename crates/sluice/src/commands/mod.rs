@@ -1,12 +1,14 @@
 //! One module per subcommand.
 
 pub mod admin;
+pub mod admin_server;
 pub mod billing;
 pub mod gateway;
 pub mod migrate;
 pub mod openapi;
 pub mod route;
 pub mod up;
+pub mod worker;
 
 use std::path::Path;
 
@@ -23,15 +25,23 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config.as_deref();
     match cli.command {
         Command::Up(args) => {
-            let overrides = Overrides { admin_addr: args.admin_addr, gateway_addr: args.gateway_addr, data_dir: args.common.data_dir };
+            let overrides = Overrides { admin_addr: args.admin_addr, gateway_addr: args.gateway_addr, data_dir: args.common.data_dir, ..Overrides::default() };
             up::run(load(config, &overrides)?).await
         }
         Command::Gateway(args) => {
             let overrides = Overrides { gateway_addr: args.gateway_addr, data_dir: args.common.data_dir, ..Overrides::default() };
             gateway::run(load(config, &overrides)?).await
         }
+        Command::Worker(args) => {
+            let overrides = Overrides { worker_addr: args.worker_addr, data_dir: args.common.data_dir, ..Overrides::default() };
+            worker::run(load(config, &overrides)?).await
+        }
+        Command::Admin { command: None, serve } => {
+            let overrides = Overrides { admin_addr: serve.admin_addr, data_dir: serve.common.data_dir, ..Overrides::default() };
+            admin_server::run(load(config, &overrides)?).await
+        }
         Command::Migrate(common) => migrate::run(load(config, &data_dir_only(common))?).await,
-        Command::Admin { command: AdminCommand::Create(args) } => {
+        Command::Admin { command: Some(AdminCommand::Create(args)), .. } => {
             let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
             admin::create(settings, args).await
         }
@@ -94,6 +104,13 @@ pub fn admin_config(settings: &Settings, secrets: &Secrets) -> anyhow::Result<Ad
     config.access_token_ttl = std::time::Duration::from_secs(settings.access_token_ttl_secs);
     config.refresh_token_ttl = std::time::Duration::from_secs(settings.refresh_token_ttl_secs);
     Ok(config)
+}
+
+/// This machine's (or container's, or pod's) name, to tell instances apart in shared places:
+/// gateway outbox folders on a shared volume, worker job claims.
+pub fn host_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
+    if host.is_empty() { "localhost".to_owned() } else { host }
 }
 
 /// Waits for Ctrl-C or SIGTERM.

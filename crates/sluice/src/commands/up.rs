@@ -1,33 +1,20 @@
-//! `sluice up`: everything in one process — the admin API, the gateway, and housekeeping.
+//! `sluice up`: everything in one process — the admin API, the gateway and the background
+//! worker's jobs — sharing one database pool. The same building blocks as `sluice admin`,
+//! `sluice gateway` and `sluice worker`.
 
-use std::net::TcpListener;
 use std::time::Duration;
 
-use sluice_admin::Application;
-use sluice_store::{Db, idempotency, migrate};
-
-use crate::bootstrap;
-use crate::commands::{admin_config, gateway, secrets, shutdown_signal};
+use crate::commands::{admin_config, admin_server, gateway, secrets, shutdown_signal};
 use crate::database;
 use crate::settings::Settings;
+use crate::worker::{self, Worker};
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let secrets = secrets(&settings)?;
     let config = admin_config(&settings, &secrets)?;
     let database = database::open(&settings).await?;
-    if let Some(first) = bootstrap::first_start(&database.db).await? {
-        // Printed once, to the terminal that started Sluice, not to the log.
-        println!(
-            "\nSluice is set up.\n  console:            http://{addr}/console/{built}\n  API docs:           http://{addr}/docs/\n  admin login:        {email}\n  admin password:     {password}\n  demo organization:  {org}\nChange the password after logging in (PATCH /api/v1/users/<id>).\n",
-            addr = settings.admin_addr,
-            built = if sluice_admin::console::is_built() { "" } else { "  (not built into this binary: see web/README.md)" },
-            email = first.email,
-            password = first.password,
-            org = first.org_id
-        );
-    }
-    let listener = TcpListener::bind(settings.admin_addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.admin_addr))?;
-    let app = Application::build(config, database.db.clone(), listener)?;
+    admin_server::announce_first_start(&settings, &database.db).await?;
+    let app = admin_server::bind(&settings, config, database.db.clone())?;
     let gateway = gateway::build(&settings, database.db.clone(), secrets.cipher.clone()).await?;
     let (admin_handle, gateway_handle) = (app.handle(), gateway.handle());
     tracing::info!(
@@ -39,30 +26,15 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         settings.admin_addr,
         settings.admin_addr
     );
-    let housekeeping = tokio::spawn(housekeeping(database.db.clone()));
+    let jobs = Worker::spawn(database.db.clone(), Duration::from_secs(settings.worker_interval_secs), worker::worker_id("up"));
     let admin = tokio::spawn(app.run_until_stopped());
     let data_plane = tokio::spawn(gateway.run_until_stopped());
 
     shutdown_signal().await;
     tracing::info!("shutting down: draining streams and flushing usage");
     tokio::join!(gateway_handle.stop(true), admin_handle.stop(true));
-    housekeeping.abort();
+    jobs.stop();
     let _ = tokio::join!(admin, data_plane);
     database.close().await;
     Ok(())
-}
-
-/// Periodic chores that need no coordination between replicas (each is idempotent).
-async fn housekeeping(db: Db) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        let Ok(mut conn) = db.acquire().await else { continue };
-        if let Err(err) = idempotency::purge_expired(&mut conn).await {
-            tracing::warn!(error = %err, "purging idempotency records failed");
-        }
-        if let Err(err) = migrate::ensure_ledger_partitions(&mut conn).await {
-            tracing::warn!(error = %err, "creating ledger partitions failed");
-        }
-    }
 }

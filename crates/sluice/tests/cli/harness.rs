@@ -105,3 +105,33 @@ pub async fn wait_until_ready(client: &reqwest::Client, url: &str) {
     }
     panic!("{url} never became ready");
 }
+
+/// A virtual key issued in the demo org's default team.
+pub struct IssuedKey {
+    pub key_id: String,
+    pub secret: String,
+}
+
+/// Logs in on the admin API at `base` with the first-start credentials and issues a key named
+/// `name` in the demo org's default team.
+pub async fn login_and_issue_key(client: &reqwest::Client, base: &str, password: &str, name: &str) -> IssuedKey {
+    use serde_json::{Value, json};
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "admin@sluice.local", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["access_token"].as_str().expect("the printed credentials log in").to_owned();
+    let orgs: Value = client.get(format!("{base}/api/v1/orgs")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let org = orgs["items"][0]["id"].as_str().expect("a demo org exists").to_owned();
+    let teams: Value = client.get(format!("{base}/api/v1/orgs/{org}/teams")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let team = teams["items"][0]["id"].as_str().expect("a default team exists").to_owned();
+    let res = client.post(format!("{base}/api/v1/orgs/{org}/keys")).bearer_auth(&token).json(&json!({"team_id": team, "name": name})).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+    let key: Value = res.json().await.unwrap();
+    IssuedKey { key_id: key["id"].as_str().unwrap().to_owned(), secret: key["secret"].as_str().unwrap().to_owned() }
+}

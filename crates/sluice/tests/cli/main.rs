@@ -7,6 +7,7 @@ mod billing;
 mod commands;
 mod crash;
 mod replicas;
+mod roles;
 mod route;
 mod sdk;
 mod up;

@@ -14,23 +14,7 @@ async fn exercise(mut running: Running, admin: u16, gateway: u16) -> (String, Ru
     let client = reqwest::Client::new();
     wait_until_ready(&client, &format!("{base}/readyz")).await;
 
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "admin@sluice.local", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["access_token"].as_str().expect("the printed credentials log in").to_owned();
-    let orgs: Value = client.get(format!("{base}/api/v1/orgs")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-    let org = orgs["items"][0]["id"].as_str().expect("a demo org exists").to_owned();
-    let teams: Value = client.get(format!("{base}/api/v1/orgs/{org}/teams")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-    let team = teams["items"][0]["id"].as_str().expect("a default team exists").to_owned();
-    let key = client.post(format!("{base}/api/v1/orgs/{org}/keys")).bearer_auth(&token).json(&json!({"team_id": team, "name": "smoke"})).send().await.unwrap();
-    assert_eq!(key.status(), reqwest::StatusCode::CREATED);
-    let secret = key.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
+    let secret = login_and_issue_key(&client, &base, &password, "smoke").await.secret;
 
     // The new key works on the gateway within moments, with the built-in demo model.
     let chat = json!({"model": "demo-small", "messages": [{"role": "user", "content": "hello"}]});
