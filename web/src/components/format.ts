@@ -15,3 +15,8 @@ export function usd(value: string | null | undefined): string {
 export function shortId(id: string | null | undefined): string {
   return id ? id.slice(-8) : '—';
 }
+
+/** What an alert is about: the threshold crossed, or its kind ("forecast exhaustion", ...). */
+export function alertLabel(a: { kind: string; threshold_percent?: number | null }): string {
+  return a.threshold_percent != null ? `${a.threshold_percent} %` : a.kind.replace(/_/g, ' ');
+}

@@ -2,7 +2,7 @@ import { Button, Group, Stack, Table, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, client } from '../api/client';
 import { downloadCsv } from '../components/csv';
-import { dateTime, usd } from '../components/format';
+import { alertLabel, dateTime, usd } from '../components/format';
 import { useOrg } from '../components/Shell';
 import { QueryView } from '../components/states';
 import { useTargetNames } from '../components/TargetSelect';
@@ -28,6 +28,7 @@ export function AlertsPage() {
               { header: 'occurred_at', value: (a) => a.occurred_at },
               { header: 'budget', value: (a) => budgetName(a.budget_id) },
               { header: 'period', value: (a) => a.period },
+              { header: 'kind', value: (a) => a.kind },
               { header: 'threshold_percent', value: (a) => a.threshold_percent },
               { header: 'spent_usd', value: (a) => a.spent_usd },
               { header: 'amount_usd', value: (a) => a.amount_usd },
@@ -37,7 +38,7 @@ export function AlertsPage() {
           Export CSV
         </Button>
       </Group>
-      <QueryView query={alerts} isEmpty={(d) => d.items.length === 0} empty="No budget has crossed an alert threshold.">
+      <QueryView query={alerts} isEmpty={(d) => d.items.length === 0} empty="No budget has raised an alert.">
         {(data) => (
           <Table.ScrollContainer minWidth={700}>
             <Table striped>
@@ -46,7 +47,7 @@ export function AlertsPage() {
                   <Table.Th>When</Table.Th>
                   <Table.Th>Budget</Table.Th>
                   <Table.Th>Period</Table.Th>
-                  <Table.Th>Threshold</Table.Th>
+                  <Table.Th>Alert</Table.Th>
                   <Table.Th>Spent</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -56,7 +57,7 @@ export function AlertsPage() {
                     <Table.Td>{dateTime(a.occurred_at)}</Table.Td>
                     <Table.Td>{budgetName(a.budget_id)}</Table.Td>
                     <Table.Td>{a.period}</Table.Td>
-                    <Table.Td>{a.threshold_percent} %</Table.Td>
+                    <Table.Td>{alertLabel(a)}</Table.Td>
                     <Table.Td>
                       {usd(a.spent_usd)} of {usd(a.amount_usd)}
                     </Table.Td>

@@ -6,7 +6,7 @@ import { BarChart } from '@mantine/charts';
 import { Alert, Badge, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api, client } from '../api/client';
-import { dateTime, usd } from '../components/format';
+import { alertLabel, dateTime, usd } from '../components/format';
 import { useOrg } from '../components/Shell';
 import { ErrorNotice, Loading, QueryView } from '../components/states';
 import { useTargetNames } from '../components/TargetSelect';
@@ -157,7 +157,7 @@ export function OverviewPage() {
                     {d.items.map((a) => (
                       <Table.Tr key={a.id}>
                         <Table.Td>{dateTime(a.occurred_at)}</Table.Td>
-                        <Table.Td>{a.threshold_percent} %</Table.Td>
+                        <Table.Td>{alertLabel(a)}</Table.Td>
                         <Table.Td>
                           {usd(a.spent_usd)} of {usd(a.amount_usd)}
                         </Table.Td>

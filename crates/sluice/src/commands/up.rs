@@ -7,7 +7,7 @@ use sluice_admin::Application;
 use sluice_store::{Db, idempotency, migrate};
 
 use crate::bootstrap;
-use crate::commands::{admin_config, gateway, secrets, shutdown_signal};
+use crate::commands::{admin_config, alert_jobs, gateway, secrets, shared_quota, shutdown_signal};
 use crate::database;
 use crate::settings::Settings;
 
@@ -39,7 +39,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         settings.admin_addr,
         settings.admin_addr
     );
-    let housekeeping = tokio::spawn(housekeeping(database.db.clone()));
+    let alerting = sluice_alerts::run(database.db.clone(), secrets.cipher.clone(), alert_jobs(&settings)?, shared_quota(&settings)?);
+    let housekeeping = tokio::spawn(housekeeping(database.db.clone(), alerting));
     let admin = tokio::spawn(app.run_until_stopped());
     let data_plane = tokio::spawn(gateway.run_until_stopped());
 
@@ -52,8 +53,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Periodic chores that need no coordination between replicas (each is idempotent).
-async fn housekeeping(db: Db) {
+/// Periodic chores that need no coordination between replicas (each is idempotent), and the
+/// alert jobs (evaluation and webhook delivery: safe in several processes at once).
+async fn housekeeping(db: Db, alerting: impl std::future::Future<Output = ()> + Send) {
+    tokio::join!(alerting, chores(db));
+}
+
+async fn chores(db: Db) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
