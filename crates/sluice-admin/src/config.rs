@@ -1,9 +1,13 @@
 //! What the admin API needs to run, as plain values. The binary builds this from its typed
 //! settings; tests build it directly.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use sluice_alerts::Rules;
 use sluice_domain::credentials::CredentialCipher;
+use sluice_domain::provider::TrustTier;
+use sluice_quota::redis_store::RedisQuota;
 
 use crate::auth::throttle::ThrottleLimits;
 
@@ -21,6 +25,13 @@ pub struct AdminConfig {
     pub resolve_provider_hosts: bool,
     /// Largest JSON body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Which addresses webhook endpoints may target, with the provider URL rules of this tier:
+    /// `External` (public https only) unless the operator allows private targets (`Local`).
+    pub webhook_targets: TrustTier,
+    /// Alert rules (the drift report's tolerance).
+    pub alert_rules: Rules,
+    /// The shared quota store, when there is one: the counter-drift report reads it.
+    pub quota: Option<Arc<RedisQuota>>,
 }
 
 impl std::fmt::Debug for AdminConfig {
@@ -33,6 +44,9 @@ impl std::fmt::Debug for AdminConfig {
             .field("login_throttle", &self.login_throttle)
             .field("resolve_provider_hosts", &self.resolve_provider_hosts)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("webhook_targets", &self.webhook_targets)
+            .field("alert_rules", &self.alert_rules)
+            .field("quota", &self.quota.as_ref().map(|_| "redis"))
             .finish()
     }
 }
@@ -47,6 +61,9 @@ impl AdminConfig {
             login_throttle: ThrottleLimits::default(),
             resolve_provider_hosts: true,
             max_body_bytes: 1 << 20,
+            webhook_targets: TrustTier::External,
+            alert_rules: Rules::default(),
+            quota: None,
         }
     }
 }

@@ -159,6 +159,7 @@ impl From<StoreError> for ApiError {
             Some("models_name_key") => ApiError::field("name", "is already taken"),
             Some("models_provider_upstream_key") => ApiError::field("upstream_name", "is already registered for this provider"),
             Some("model_prices_model_effective_key") => ApiError::field("effective_from", "a price with this date already exists"),
+            Some("org_model_prices_org_model_effective_key") => ApiError::field("effective_from", "a negotiated price for this model with this date already exists"),
             Some("virtual_keys_team_id_fkey") => conflict("the team still has virtual keys; revoke them and move on, teams with keys cannot be deleted"),
             Some("models_provider_id_fkey") => conflict("the provider still has models; delete them first"),
             _ => ApiError::internal(err),

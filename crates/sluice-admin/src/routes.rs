@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(budgets::get_budget)
             .service(budgets::update_budget)
             .service(budgets::delete_budget)
+            .service(forecast::budget_forecast_view)
             .service(alerts::list_alerts)
             // rate limits
             .service(rate_limits::create_rate_limit)
@@ -89,6 +90,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(model_prices::create_price)
             // billing: invoice import and reconciliation
             .service(billing::create_invoice_import)
-            .service(billing::reconciliation),
+            .service(billing::reconciliation)
+            // billing: forecasts, counter drift, negotiated prices
+            .service(forecast::burn_rate_report)
+            .service(counter_drift::counter_drift)
+            .service(org_model_prices::list_org_model_prices)
+            .service(org_model_prices::create_org_model_price)
+            // alert delivery
+            .service(webhooks::create_webhook)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::list_webhook_deliveries),
     );
 }

@@ -3,7 +3,9 @@
 //! The sealed form is `nonce (12 bytes) || ciphertext+tag`. The provider id is bound in as
 //! associated data, so a ciphertext copied onto another provider's row fails to open instead of
 //! leaking one provider's key to another's upstream. The key id stored beside the ciphertext
-//! names which configured key sealed it, so keys can be rotated.
+//! names which configured key sealed it, so keys can be rotated. Other secrets Sluice must be
+//! able to read back (webhook signing secrets) use the same cipher, bound to their own row's id
+//! through [`CredentialCipher::seal_bound`].
 
 use std::fmt;
 
@@ -65,10 +67,19 @@ impl CredentialCipher {
     }
 
     pub fn seal(&self, provider: ProviderId, credential: &PlainCredential) -> Result<Vec<u8>, DomainError> {
+        self.seal_bound(provider.as_uuid(), credential)
+    }
+
+    pub fn open(&self, provider: ProviderId, sealed: &[u8]) -> Result<PlainCredential, DomainError> {
+        self.open_bound(provider.as_uuid(), sealed)
+    }
+
+    /// Seals a secret bound to the id of the row that holds it (the associated data).
+    pub fn seal_bound(&self, owner: uuid::Uuid, credential: &PlainCredential) -> Result<Vec<u8>, DomainError> {
         let mut nonce_bytes = [0u8; NONCE_LEN];
         getrandom::fill(&mut nonce_bytes).map_err(|_| DomainError::new("the OS random generator failed"))?;
         let nonce = Nonce::from(nonce_bytes);
-        let aad = provider.as_uuid();
+        let aad = owner;
         let sealed = self
             .cipher
             .encrypt(&nonce, Payload { msg: credential.expose().as_bytes(), aad: aad.as_bytes() })
@@ -79,14 +90,15 @@ impl CredentialCipher {
         Ok(out)
     }
 
-    pub fn open(&self, provider: ProviderId, sealed: &[u8]) -> Result<PlainCredential, DomainError> {
+    /// Opens what [`Self::seal_bound`] sealed for the same owner id.
+    pub fn open_bound(&self, owner: uuid::Uuid, sealed: &[u8]) -> Result<PlainCredential, DomainError> {
         let failed = || DomainError::new("credential cannot be decrypted with the configured key");
         if sealed.len() < NONCE_LEN + 16 {
             return Err(failed());
         }
         let (nonce_bytes, body) = sealed.split_at(NONCE_LEN);
         let nonce = Nonce::try_from(nonce_bytes).map_err(|_| failed())?;
-        let aad = provider.as_uuid();
+        let aad = owner;
         let plain = self.cipher.decrypt(&nonce, Payload { msg: body, aad: aad.as_bytes() }).map_err(|_| failed())?;
         String::from_utf8(plain).map(PlainCredential).map_err(|_| failed())
     }

@@ -146,3 +146,44 @@ pub async fn delete(conn: &mut Conn, org_id: Uuid, id: Uuid) -> Result<bool, Sto
         .rows_affected();
     Ok(n == 1)
 }
+
+/// A budget with its org's time zone (periods are aligned to it).
+#[derive(Debug, Clone)]
+pub struct ZonedBudget {
+    pub budget: BudgetRow,
+    pub time_zone: String,
+}
+
+/// Every budget of live (not archived) orgs — or of one org — for the alert jobs and the
+/// burn-rate report, in id order.
+pub async fn all_zoned(conn: &mut Conn, org_id: Option<Uuid>) -> Result<Vec<ZonedBudget>, StoreError> {
+    let rows = sqlx::query!(
+        r#"select b.id, b.org_id, b.team_id, b.key_id, b.amount_nano, b.period::text as "period!", b.hard, b.alert_thresholds,
+                  b.on_exhaustion::text as "on_exhaustion!", b.created_at, b.updated_at, o.time_zone
+           from budgets b join organizations o on o.id = b.org_id
+           where o.archived_at is null and ($1::uuid is null or b.org_id = $1)
+           order by b.id"#,
+        org_id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ZonedBudget {
+            budget: BudgetRow {
+                id: r.id,
+                org_id: r.org_id,
+                team_id: r.team_id,
+                key_id: r.key_id,
+                amount_nano: r.amount_nano,
+                period: r.period,
+                hard: r.hard,
+                alert_thresholds: r.alert_thresholds,
+                on_exhaustion: r.on_exhaustion,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            },
+            time_zone: r.time_zone,
+        })
+        .collect())
+}

@@ -33,9 +33,11 @@ pub mod rate_limits;
 pub mod replay;
 pub mod sessions;
 pub mod snapshot;
+pub mod spend;
 pub mod teams;
 pub mod users;
 pub mod worker_jobs;
+pub mod webhooks;
 
 pub use db::{Conn, Db, Tx};
 pub use error::StoreError;

@@ -67,3 +67,19 @@ pub async fn list(conn: &mut Conn, org_id: Uuid, model_id: Uuid) -> Result<Vec<O
     .await?;
     Ok(rows)
 }
+
+/// Every price version of the org, or of one of its models, newest first.
+pub async fn list_for_org(conn: &mut Conn, org_id: Uuid, model_id: Option<Uuid>) -> Result<Vec<OrgPriceRow>, StoreError> {
+    let rows = sqlx::query_as!(
+        OrgPriceRow,
+        r#"select id, org_id, model_id, effective_from, input_nano_per_mtok, output_nano_per_mtok,
+                  cached_input_nano_per_mtok, cache_write_nano_per_mtok, created_at
+           from org_model_prices where org_id = $1 and ($2::uuid is null or model_id = $2)
+           order by effective_from desc, id desc"#,
+        org_id,
+        model_id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}

@@ -86,6 +86,11 @@ pub enum BillingCommand {
     Import(BillingImportArgs),
     /// Compare the org's ledger with its imported invoices per provider × model × day.
     Reconcile(BillingReconcileArgs),
+    /// Burn-rate forecast of every budget of an org: velocity over the trailing 24 hours,
+    /// projected spend at the period's end and when the budget would run out.
+    Forecast(BillingOrgReportArgs),
+    /// Budget counters in Redis (`redis_url`) compared with the ledger, per budget and period.
+    Drift(BillingOrgReportArgs),
     /// The price book.
     Prices {
         #[command(subcommand)]
@@ -137,6 +142,18 @@ pub struct BillingReconcileArgs {
     /// Comma-separated provider project/workspace/key ids Sluice's credentials use.
     #[arg(long)]
     pub sluice_scopes: Option<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BillingOrgReportArgs {
+    /// Organization id or slug.
+    #[arg(long)]
+    pub org: String,
+    /// json or table.
+    #[arg(long, default_value = "table")]
+    pub format: String,
     #[command(flatten)]
     pub common: CommonArgs,
 }

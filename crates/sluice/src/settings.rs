@@ -59,6 +59,20 @@ pub struct Settings {
     pub credential_key_id: String,
     pub access_token_ttl_secs: u64,
     pub refresh_token_ttl_secs: u64,
+    /// Let webhook endpoints target loopback and private addresses over http (the rules of a
+    /// `local` provider). Off: public https addresses only.
+    pub webhook_allow_private_targets: bool,
+    /// Attempts per webhook delivery before it is given up (backoff doubles from 30 s to 1 h).
+    pub webhook_max_attempts: u32,
+    /// Timeout of one webhook attempt, connection included.
+    pub webhook_timeout_secs: u64,
+    /// `spend_anomaly`: the last hour's spend must be at least this many times the trailing
+    /// hourly average...
+    pub alert_anomaly_factor: u32,
+    /// ...and at least this much (USD), so idle orgs do not alert on cents.
+    pub alert_anomaly_floor_usd: String,
+    /// `counter_drift`: the largest |Redis counter − ledger| (USD) not reported.
+    pub alert_drift_tolerance_usd: String,
 }
 
 /// Built-in defaults (serialised into the first figment layer).
@@ -76,6 +90,12 @@ struct Defaults {
     credential_key_id: &'static str,
     access_token_ttl_secs: u64,
     refresh_token_ttl_secs: u64,
+    webhook_allow_private_targets: bool,
+    webhook_max_attempts: u32,
+    webhook_timeout_secs: u64,
+    alert_anomaly_factor: u32,
+    alert_anomaly_floor_usd: &'static str,
+    alert_drift_tolerance_usd: &'static str,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -91,6 +111,12 @@ const DEFAULTS: Defaults = Defaults {
     credential_key_id: "k1",
     access_token_ttl_secs: 15 * 60,
     refresh_token_ttl_secs: 30 * 24 * 3600,
+    webhook_allow_private_targets: false,
+    webhook_max_attempts: 8,
+    webhook_timeout_secs: 10,
+    alert_anomaly_factor: 10,
+    alert_anomaly_floor_usd: "1",
+    alert_drift_tolerance_usd: "0.01",
 };
 
 /// Values given on the command line; `None` leaves lower layers in charge.
@@ -115,8 +141,19 @@ pub struct EnvVars(pub Vec<(String, String)>);
 
 /// Keys whose values are numbers; every other value stays a string (so a numeric-looking
 /// secret is not turned into a number).
-const NUMERIC_KEYS: &[&str] =
-    &["database_max_connections", "redis_timeout_ms", "gateway_replicas", "access_token_ttl_secs", "refresh_token_ttl_secs", "worker_interval_secs"];
+const NUMERIC_KEYS: &[&str] = &[
+    "database_max_connections",
+    "redis_timeout_ms",
+    "gateway_replicas",
+    "access_token_ttl_secs",
+    "refresh_token_ttl_secs",
+    "worker_interval_secs",
+    "webhook_max_attempts",
+    "webhook_timeout_secs",
+    "alert_anomaly_factor",
+];
+/// Keys whose values are `true` or `false`.
+const BOOL_KEYS: &[&str] = &["webhook_allow_private_targets"];
 
 impl EnvVars {
     pub fn from_process() -> Self {
@@ -141,8 +178,9 @@ impl Provider for EnvVars {
                 _ if name == "DATABASE_URL" || name == "REDIS_URL" => name.to_lowercase(),
                 _ => continue,
             };
-            let value = match raw.parse::<u64>() {
-                Ok(n) if NUMERIC_KEYS.contains(&key.as_str()) => Value::from(n),
+            let value = match (raw.parse::<u64>(), raw.parse::<bool>()) {
+                (Ok(n), _) if NUMERIC_KEYS.contains(&key.as_str()) => Value::from(n),
+                (_, Ok(b)) if BOOL_KEYS.contains(&key.as_str()) => Value::from(b),
                 _ => Value::from(raw.clone()),
             };
             dict.insert(key, value);
@@ -204,8 +242,35 @@ impl Settings {
         if self.refresh_token_ttl_secs < self.access_token_ttl_secs {
             bail!("invalid configuration: refresh_token_ttl_secs must not be shorter than access_token_ttl_secs");
         }
+        if !(1..=50).contains(&self.webhook_max_attempts) {
+            bail!("invalid configuration: webhook_max_attempts must be between 1 and 50");
+        }
+        if !(1..=120).contains(&self.webhook_timeout_secs) {
+            bail!("invalid configuration: webhook_timeout_secs must be between 1 and 120");
+        }
+        if self.alert_anomaly_factor < 2 {
+            bail!("invalid configuration: alert_anomaly_factor must be at least 2");
+        }
+        self.alert_anomaly_floor()?;
+        self.alert_drift_tolerance()?;
         Ok(())
     }
+
+    pub fn alert_anomaly_floor(&self) -> anyhow::Result<sluice_domain::Money> {
+        non_negative_usd("alert_anomaly_floor_usd", &self.alert_anomaly_floor_usd)
+    }
+
+    pub fn alert_drift_tolerance(&self) -> anyhow::Result<sluice_domain::Money> {
+        non_negative_usd("alert_drift_tolerance_usd", &self.alert_drift_tolerance_usd)
+    }
+}
+
+fn non_negative_usd(key: &str, raw: &str) -> anyhow::Result<sluice_domain::Money> {
+    let money: sluice_domain::Money = raw.parse().map_err(|e| anyhow::anyhow!("invalid configuration: {key} {e}"))?;
+    if money.nanos() < 0 {
+        bail!("invalid configuration: {key} must not be negative");
+    }
+    Ok(money)
 }
 
 /// The credential key is base64 (standard alphabet) of exactly 32 bytes.

@@ -18,3 +18,8 @@ export function shortId(id: string | null | undefined): string {
 
 /** Badge colours of the provider trust tiers. */
 export const TIER_COLOR: Record<string, string> = { local: 'green', private: 'blue', external: 'orange' };
+
+/** What an alert is about: the threshold crossed, or its kind ("forecast exhaustion", ...). */
+export function alertLabel(a: { kind: string; threshold_percent?: number | null }): string {
+  return a.threshold_percent != null ? `${a.threshold_percent} %` : a.kind.replace(/_/g, ' ');
+}

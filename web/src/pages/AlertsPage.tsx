@@ -1,7 +1,7 @@
 import { useAlerts, useBudgets } from '../api/queries';
 import type { Schemas } from '../api/client';
 import type { DataColumn } from '../components/DataTable';
-import { dateTime, usd } from '../components/format';
+import { alertLabel, dateTime, usd } from '../components/format';
 import { TableSection } from '../components/Section';
 import { useOrg } from '../components/Shell';
 import { useTargetNames } from '../components/TargetSelect';
@@ -19,7 +19,8 @@ export function AlertsPage() {
     { header: 'When', cell: (a) => dateTime(a.occurred_at), csvHeader: 'occurred_at', csv: (a) => a.occurred_at },
     { header: 'Budget', cell: (a) => budgetName(a.budget_id), csvHeader: 'budget', csv: (a) => budgetName(a.budget_id) },
     { header: 'Period', cell: (a) => a.period, csvHeader: 'period', csv: (a) => a.period },
-    { header: 'Threshold', cell: (a) => `${a.threshold_percent} %`, csvHeader: 'threshold_percent', csv: (a) => a.threshold_percent },
+    { header: 'Alert', cell: (a) => alertLabel(a), csvHeader: 'kind', csv: (a) => a.kind },
+    { header: 'threshold_percent', csv: (a) => a.threshold_percent },
     { header: 'Spent', cell: (a) => `${usd(a.spent_usd)} of ${usd(a.amount_usd)}`, csvHeader: 'spent_usd', csv: (a) => a.spent_usd },
     { header: 'amount_usd', csv: (a) => a.amount_usd },
   ];
@@ -32,7 +33,7 @@ export function AlertsPage() {
       columns={columns}
       csv="alerts.csv"
       minWidth={700}
-      empty="No budget has crossed an alert threshold."
+      empty="No alerts: no budget has crossed a threshold, and no forecast, anomaly or drift was raised."
     />
   );
 }

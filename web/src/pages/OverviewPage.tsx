@@ -12,7 +12,7 @@ import { api, client } from '../api/client';
 import { REPORT_UNAVAILABLE } from '../api/errors';
 import { useAlerts, useBudgets, useOrgDetails, usePolicies } from '../api/queries';
 import { DataTable } from '../components/DataTable';
-import { dateTime, usd } from '../components/format';
+import { alertLabel, dateTime, usd } from '../components/format';
 import { useOrg } from '../components/Shell';
 import { Stat } from '../components/Stat';
 import { ErrorNotice, Loading, QueryView } from '../components/states';
@@ -155,7 +155,7 @@ export function OverviewPage() {
                   minWidth={360}
                   columns={[
                     { header: 'When', cell: (a) => dateTime(a.occurred_at) },
-                    { header: 'Threshold', cell: (a) => `${a.threshold_percent} %` },
+                    { header: 'Alert', cell: (a) => alertLabel(a) },
                     { header: 'Spent', cell: (a) => `${usd(a.spent_usd)} of ${usd(a.amount_usd)}` },
                   ]}
                 />

@@ -5,7 +5,8 @@
 //! address (`metadata.attacker.example` → 169.254.169.254), so when the configuration asks for it
 //! we also resolve the name and check every address it resolves to: one bad answer is enough to
 //! refuse, because the gateway may connect to any of them. This is a check at write time only;
-//! DNS answers change, so the gateway checks the address again when it connects.
+//! DNS answers change, so the gateway checks the address again when it connects. Webhook
+//! endpoint URLs go through the same check ([`checked_url`] with their own field name).
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -23,30 +24,35 @@ const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Parses and checks `raw` for a provider of trust tier `tier`. With `resolve`, a host name is
 /// resolved and each of its addresses must be a valid target too.
 pub async fn checked_base_url(raw: &str, tier: TrustTier, resolve: bool) -> Result<ProviderBaseUrl, ApiError> {
-    let url = ProviderBaseUrl::parse(raw, tier).map_err(|e| ApiError::field(FIELD, e.0))?;
+    checked_url(raw, tier, resolve, FIELD).await
+}
+
+/// [`checked_base_url`] for a URL reported on another JSON field.
+pub async fn checked_url(raw: &str, tier: TrustTier, resolve: bool, field: &str) -> Result<ProviderBaseUrl, ApiError> {
+    let url = ProviderBaseUrl::parse(raw, tier).map_err(|e| ApiError::field(field, e.0))?;
     if !resolve || url.is_ip_literal() {
         return Ok(url);
     }
-    let host = url.host().ok_or_else(|| ApiError::field(FIELD, "must name a host"))?;
+    let host = url.host().ok_or_else(|| ApiError::field(field, "must name a host"))?;
     let lookup = tokio::net::lookup_host((host.as_str(), url.port_or_default()));
     let addresses: Vec<SocketAddr> = match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
         Ok(Ok(found)) => found.collect(),
         Ok(Err(_)) | Err(_) => Vec::new(),
     };
-    check_resolved(tier, addresses.iter().map(SocketAddr::ip))?;
+    check_resolved(tier, addresses.iter().map(SocketAddr::ip), field)?;
     Ok(url)
 }
 
 /// Every resolved address must be a valid target for the tier; no address at all is refused too.
-fn check_resolved(tier: TrustTier, addresses: impl IntoIterator<Item = IpAddr>) -> Result<(), ApiError> {
+fn check_resolved(tier: TrustTier, addresses: impl IntoIterator<Item = IpAddr>, field: &str) -> Result<(), ApiError> {
     let mut any = false;
     for ip in addresses {
         any = true;
         // The message leaves out the address: an admin token should not become a tool for
         // mapping the internal network through DNS.
-        check_target(tier, classify_ip(ip)).map_err(|e| ApiError::field(FIELD, format!("host name {}", e.0)))?;
+        check_target(tier, classify_ip(ip)).map_err(|e| ApiError::field(field, format!("host name {}", e.0)))?;
     }
-    if any { Ok(()) } else { Err(ApiError::field(FIELD, "host does not resolve")) }
+    if any { Ok(()) } else { Err(ApiError::field(field, "host does not resolve")) }
 }
 
 #[cfg(test)]
@@ -61,18 +67,18 @@ mod tests {
 
     #[test]
     fn every_resolved_address_must_be_allowed() {
-        assert!(check_resolved(TrustTier::External, [v4(93, 184, 216, 34)]).is_ok());
+        assert!(check_resolved(TrustTier::External, [v4(93, 184, 216, 34)], FIELD).is_ok());
         // One internal answer among public ones is enough to refuse.
-        assert!(check_resolved(TrustTier::External, [v4(93, 184, 216, 34), v4(10, 0, 0, 1)]).is_err());
-        assert!(check_resolved(TrustTier::Private, [IpAddr::V6(Ipv6Addr::LOCALHOST)]).is_err());
-        assert!(check_resolved(TrustTier::Local, [v4(127, 0, 0, 1), v4(192, 168, 1, 10)]).is_ok());
+        assert!(check_resolved(TrustTier::External, [v4(93, 184, 216, 34), v4(10, 0, 0, 1)], FIELD).is_err());
+        assert!(check_resolved(TrustTier::Private, [IpAddr::V6(Ipv6Addr::LOCALHOST)], FIELD).is_err());
+        assert!(check_resolved(TrustTier::Local, [v4(127, 0, 0, 1), v4(192, 168, 1, 10)], FIELD).is_ok());
         // Metadata is refused whatever the tier.
-        assert!(check_resolved(TrustTier::Local, [v4(169, 254, 169, 254)]).is_err());
+        assert!(check_resolved(TrustTier::Local, [v4(169, 254, 169, 254)], FIELD).is_err());
     }
 
     #[test]
     fn no_address_means_the_host_does_not_resolve() {
-        let err = check_resolved(TrustTier::External, []).unwrap_err();
+        let err = check_resolved(TrustTier::External, [], FIELD).unwrap_err();
         assert!(matches!(err, ApiError::Validation(ref f) if f[0].field == "base_url" && f[0].message == "host does not resolve"));
     }
 

@@ -85,6 +85,11 @@ async fn no_secret_in_logs_error_bodies_audit_rows_or_the_database() {
     record(&member);
     assert_eq!(app.login("c@acme.test", &password).await.status(), StatusCode::OK);
 
+    // A webhook signing secret: in its create response only.
+    let webhooks = format!("/api/v1/orgs/{org}/webhooks");
+    let webhook = app.post_ok(&webhooks, &root, json!({"url": "https://hooks.example.com/canary"}), StatusCode::CREATED).await;
+    let webhook_secret = webhook["secret"].as_str().unwrap().to_owned();
+
     // Secrets in the wrong places: every error body must not echo them.
     let wrong_places = [
         (Method::POST, keys.clone(), json!({"team_id": team, "name": "x", "metadata": key_secrets[0]})),
@@ -93,6 +98,7 @@ async fn no_secret_in_logs_error_bodies_audit_rows_or_the_database() {
         (Method::PATCH, format!("/api/v1/providers/{provider_id}"), json!({"data_terms": credential})),
         (Method::POST, "/api/v1/auth/login".to_owned(), json!({"email": "c@acme.test", "password": key_secrets[0]})),
         (Method::POST, "/api/v1/auth/refresh".to_owned(), json!({"refresh_token": key_secrets[1]})),
+        (Method::POST, webhooks.clone(), json!({"url": webhook_secret})),
     ];
     for (method, path, body) in wrong_places {
         let res = app.request(method, &path, Some(&root.token), Some(body)).await;
@@ -103,14 +109,14 @@ async fn no_secret_in_logs_error_bodies_audit_rows_or_the_database() {
     let res = app.request(Method::GET, "/api/v1/me", Some(&key_secrets[0]), None).await;
     bodies.push(res.text().await.unwrap());
     // Reads of everything that holds secrets.
-    for path in [keys.clone(), format!("{keys}/{key}"), "/api/v1/providers".to_owned(), format!("/api/v1/orgs/{org}/audit-log"), "/api/v1/audit-log".to_owned()] {
+    for path in [keys.clone(), format!("{keys}/{key}"), "/api/v1/providers".to_owned(), format!("/api/v1/orgs/{org}/audit-log"), "/api/v1/audit-log".to_owned(), webhooks.clone()] {
         bodies.push(app.get_ok(&path, &root).await.to_string());
     }
 
     let dump = pg_dump(&app.database_url);
     let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
     assert!(logs.contains("console login"), "log capture works");
-    let mut secrets: Vec<String> = vec![credential, new_credential, password];
+    let mut secrets: Vec<String> = vec![credential, new_credential, password, webhook_secret.clone(), webhook_secret[6..].to_owned()];
     for s in &key_secrets {
         secrets.push(s.clone());
         // The part after the display prefix is the secret proper.

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod alerting;
 mod audit_log;
 mod auth;
 mod billing;
@@ -15,6 +16,7 @@ mod keys;
 mod matrix;
 mod members;
 mod models;
+mod negotiated_prices;
 mod openapi;
 mod orgs;
 mod policies;

@@ -64,6 +64,7 @@ struct Fixture {
     provider: Uuid,
     spare_provider: Uuid,
     model: Uuid,
+    webhook: Uuid,
     sessions: Vec<Option<Session>>,
 }
 
@@ -92,8 +93,9 @@ impl Fixture {
         let model = id_of(
             &app.post_ok("/api/v1/models", &root, json!({"provider_id": provider, "name": "llama-local", "upstream_name": "llama3", "capability_tier": "small"}), created).await,
         );
+        let webhook = id_of(&app.post_ok(&format!("/api/v1/orgs/{org}/webhooks"), &root, json!({"url": "https://hooks.example.com/sluice"}), created).await);
         let sessions = vec![None, Some(outsider), Some(member), Some(viewer), Some(admin), Some(root)];
-        Self { app, org, team, empty_team, key, budget, rate_limit, policy, target_user: target.user_id, provider, spare_provider, model, sessions }
+        Self { app, org, team, empty_team, key, budget, rate_limit, policy, target_user: target.user_id, provider, spare_provider, model, webhook, sessions }
     }
 
     fn path(&self, case: &Case) -> String {
@@ -111,6 +113,7 @@ impl Fixture {
             .replace("{user_id}", &user)
             .replace("{provider_id}", &provider.to_string())
             .replace("{model_id}", &self.model.to_string())
+            .replace("{webhook_id}", &self.webhook.to_string())
             // The reconciliation report needs its period.
             + if case.path.ends_with("/billing/reconciliation") { "?from=2025-11-01&to=2025-11-30" } else { "" }
     }
@@ -164,6 +167,9 @@ async fn check(case: &Case) {
         let text = res.text().await.unwrap_or_default();
         assert!((200..300).contains(&status), "{} {} as {:?}: expected success, got {status}: {text}", case.method, case.path, ROLES[i]);
     }
+    // Every case has its own server and database; its pool would otherwise keep its connections
+    // open while the other groups run, and together they outgrow the server's max_connections.
+    f.app.db.close().await;
 }
 
 const CASES: &[Case] = &[
@@ -215,6 +221,7 @@ const CASES: &[Case] = &[
     case("GET", "/api/v1/orgs/{org_id}/budgets/{budget_id}", "UNNOOO", none),
     case("PATCH", "/api/v1/orgs/{org_id}/budgets/{budget_id}", "UNNFOO", |_| Some(json!({"amount_usd": "20"}))),
     case("DELETE", "/api/v1/orgs/{org_id}/budgets/{budget_id}", "UNNFOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/budgets/{budget_id}/forecast", "UNNOOO", none),
     case("GET", "/api/v1/orgs/{org_id}/alerts", "UNNOOO", none),
     case("GET", "/api/v1/orgs/{org_id}/rate-limits", "UNOOOO", none),
     case("POST", "/api/v1/orgs/{org_id}/rate-limits", "UNFFOO", |f| Some(json!({"team_id": f.team, "rpm": 10}))),
@@ -248,6 +255,15 @@ const CASES: &[Case] = &[
         Some(json!({"provider": "openai", "format": "csv", "content": "date,provider,model,token_type,quantity,amount_usd\n2025-11-03,openai,gpt-4o,input,1000,0.0025\n"}))
     }),
     case("GET", "/api/v1/orgs/{org_id}/billing/reconciliation", "UNNOOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/billing/counter-drift", "UNNOOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/reports/burn-rate", "UNNOOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/model-prices", "UNNOOO", none),
+    case("POST", "/api/v1/orgs/{org_id}/model-prices", "UNFFOO", |f| Some(json!({"model_id": f.model, "input_usd_per_mtok": "0.05", "output_usd_per_mtok": "0.10"}))),
+    // alert delivery (org admins only: endpoints are configuration)
+    case("POST", "/api/v1/orgs/{org_id}/webhooks", "UNFFOO", |_| Some(json!({"url": "https://hooks.example.com/other"}))),
+    case("GET", "/api/v1/orgs/{org_id}/webhooks", "UNFFOO", none),
+    case("DELETE", "/api/v1/orgs/{org_id}/webhooks/{webhook_id}", "UNFFOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/webhooks/{webhook_id}/deliveries", "UNFFOO", none),
 ];
 
 #[test]
@@ -296,6 +312,11 @@ async fn matrix_budgets_limits_policies() {
 #[tokio::test]
 async fn matrix_billing() {
     check_group(|c| c.path.contains("/billing/")).await;
+}
+
+#[tokio::test]
+async fn matrix_alerting_reports_and_negotiated_prices() {
+    check_group(|c| ["/alerts", "/webhooks", "/reports/", "/model-prices"].iter().any(|p| c.path.contains(p))).await;
 }
 
 #[tokio::test]

@@ -75,9 +75,11 @@ impl AlertSink {
                         org_id: org.as_uuid(),
                         budget_id: check.budget_id.as_uuid(),
                         period: check.period.clone(),
-                        threshold_percent: i16::from(threshold),
+                        kind: "threshold".to_owned(),
+                        threshold_percent: Some(i16::from(threshold)),
                         spent_nano: state.spent.nanos(),
                         amount_nano: state.amount.nanos(),
+                        details: serde_json::json!({"hard": check.hard}),
                         occurred_at: Utc::now(),
                         delivered_at: None,
                     };

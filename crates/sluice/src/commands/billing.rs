@@ -27,7 +27,7 @@ fn cli_error(err: ApiError) -> anyhow::Error {
     }
 }
 
-async fn org_id(conn: &mut Conn, org: &str) -> anyhow::Result<Uuid> {
+pub(crate) async fn org_id(conn: &mut Conn, org: &str) -> anyhow::Result<Uuid> {
     let row = match org.parse::<Uuid>() {
         Ok(id) => orgs::get(conn, id).await?,
         Err(_) => orgs::get_by_slug(conn, org).await?,

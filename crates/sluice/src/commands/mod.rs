@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod admin_server;
 pub mod billing;
+pub mod billing_alerts;
 pub mod gateway;
 pub mod migrate;
 pub mod openapi;
@@ -14,7 +15,11 @@ use std::path::Path;
 
 use secrecy::ExposeSecret;
 use sluice_admin::AdminConfig;
+use sluice_alerts::{DeliveryConfig, JobsConfig, Rules};
+use sluice_billing::alerting::AnomalyRule;
 use sluice_domain::credentials::CredentialCipher;
+use sluice_domain::provider::TrustTier;
+use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
 
 use crate::cli::{AdminCommand, BillingCommand, BillingPricesCommand, Cli, Command, CommonArgs, RouteCommand};
 use crate::generated_secrets;
@@ -52,6 +57,14 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Billing { command: BillingCommand::Reconcile(args) } => {
             let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
             billing::reconcile(settings, args).await
+        }
+        Command::Billing { command: BillingCommand::Forecast(args) } => {
+            let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
+            billing_alerts::forecast(settings, args).await
+        }
+        Command::Billing { command: BillingCommand::Drift(args) } => {
+            let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.common.data_dir.clone() }))?;
+            billing_alerts::drift(settings, args).await
         }
         Command::Billing { command: BillingCommand::Prices { command: BillingPricesCommand::Refresh { file, dry_run, common } } } => {
             billing::refresh_prices(load(config, &data_dir_only(common))?, &file, dry_run).await
@@ -103,6 +116,9 @@ pub fn admin_config(settings: &Settings, secrets: &Secrets) -> anyhow::Result<Ad
     let mut config = AdminConfig::new(secrets.jwt_secret.expose_secret().as_bytes().to_vec(), secrets.cipher.clone());
     config.access_token_ttl = std::time::Duration::from_secs(settings.access_token_ttl_secs);
     config.refresh_token_ttl = std::time::Duration::from_secs(settings.refresh_token_ttl_secs);
+    config.webhook_targets = webhook_targets(settings);
+    config.alert_rules = alert_rules(settings)?;
+    config.quota = shared_quota(settings)?.map(std::sync::Arc::new);
     Ok(config)
 }
 
@@ -111,6 +127,37 @@ pub fn admin_config(settings: &Settings, secrets: &Secrets) -> anyhow::Result<Ad
 pub fn host_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
     if host.is_empty() { "localhost".to_owned() } else { host }
+}
+
+/// Which addresses webhook endpoints may reach, as a provider trust tier's URL rules.
+fn webhook_targets(settings: &Settings) -> TrustTier {
+    if settings.webhook_allow_private_targets { TrustTier::Local } else { TrustTier::External }
+}
+
+fn alert_rules(settings: &Settings) -> anyhow::Result<Rules> {
+    Ok(Rules {
+        anomaly: AnomalyRule { factor: settings.alert_anomaly_factor, floor: settings.alert_anomaly_floor()? },
+        drift_tolerance: settings.alert_drift_tolerance()?,
+    })
+}
+
+/// The alert jobs' configuration (evaluation rules and webhook delivery).
+pub fn alert_jobs(settings: &Settings) -> anyhow::Result<JobsConfig> {
+    let delivery = DeliveryConfig {
+        max_attempts: i32::try_from(settings.webhook_max_attempts)?,
+        timeout: std::time::Duration::from_secs(settings.webhook_timeout_secs),
+        targets: webhook_targets(settings),
+        ..DeliveryConfig::default()
+    };
+    Ok(JobsConfig { rules: alert_rules(settings)?, delivery, ..JobsConfig::default() })
+}
+
+/// The shared quota store for background reads (counter drift), when `redis_url` is set. Its
+/// timeout is a background job's, not the request path's.
+pub fn shared_quota(settings: &Settings) -> anyhow::Result<Option<RedisQuota>> {
+    let Some(url) = &settings.redis_url else { return Ok(None) };
+    let config = RedisQuotaConfig { timeout: std::time::Duration::from_secs(2), ..RedisQuotaConfig::default() };
+    Ok(Some(RedisQuota::open(url.expose_secret(), config).map_err(|e| anyhow::anyhow!("redis_url: {e}"))?))
 }
 
 /// Waits for Ctrl-C or SIGTERM.

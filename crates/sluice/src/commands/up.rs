@@ -26,7 +26,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         settings.admin_addr,
         settings.admin_addr
     );
-    let jobs = Worker::spawn(database.db.clone(), Duration::from_secs(settings.worker_interval_secs), worker::worker_id("up"));
+    let jobs = Worker::spawn(database.db.clone(), Duration::from_secs(settings.worker_interval_secs), worker::worker_id("up"))
+        .with_alerting(database.db.clone(), secrets.cipher.clone(), &settings)?;
     let admin = tokio::spawn(app.run_until_stopped());
     let data_plane = tokio::spawn(gateway.run_until_stopped());
 

@@ -1,7 +1,8 @@
 //! The background worker: periodic jobs that belong to the installation as a whole rather than
 //! to one gateway — creating the coming months' ledger partitions and purging expired rows
 //! (idempotency records, ended console sessions, old job history). `sluice worker` runs it with
-//! a probe listener; `sluice up` runs the same jobs inside its all-in-one process.
+//! a probe listener; `sluice up` runs the same jobs inside its all-in-one process. Both add the
+//! alert jobs of `sluice-alerts` (forecasts, anomalies, counter drift, webhook delivery).
 //!
 //! Safe with any number of workers: each job runs at most once per slot of
 //! `worker_interval_secs` across all of them. A worker claims a slot with an insert into
@@ -21,7 +22,11 @@ pub mod probes;
 
 use std::time::Duration;
 
+use sluice_domain::credentials::CredentialCipher;
 use sluice_store::{Db, worker_jobs};
+
+use crate::commands::{alert_jobs, shared_quota};
+use crate::settings::Settings;
 
 pub use jobs::Job;
 
@@ -35,6 +40,14 @@ impl Worker {
     pub fn spawn(db: Db, interval: Duration, id: String) -> Self {
         let tasks = Job::ALL.iter().map(|job| tokio::spawn(run_forever(db.clone(), *job, interval, id.clone()))).collect();
         Self { tasks }
+    }
+
+    /// Adds the alert jobs (evaluation and signed webhook delivery, `sluice-alerts`); they are
+    /// safe in several processes at once (deliveries are claimed with `SKIP LOCKED`).
+    pub fn with_alerting(mut self, db: Db, cipher: CredentialCipher, settings: &Settings) -> anyhow::Result<Self> {
+        let alerting = sluice_alerts::run(db, cipher, alert_jobs(settings)?, shared_quota(settings)?);
+        self.tasks.push(tokio::spawn(alerting));
+        Ok(self)
     }
 
     pub fn stop(self) {

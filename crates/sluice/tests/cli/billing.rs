@@ -98,3 +98,48 @@ async fn prices_refresh_adds_versions_only_for_changed_prices() {
     let (ok, stdout, _) = run(&url, &["billing", "prices", "refresh", path.to_str().unwrap()]);
     assert!(ok && stdout.contains("changed 0 of"), "a second refresh finds nothing to change: {stdout}");
 }
+
+#[tokio::test]
+async fn forecast_and_drift_commands_report_every_budget() {
+    let (url, db) = migrated_with_org().await;
+    let mut conn = db.acquire().await.unwrap();
+    let org = orgs::get_by_slug(&mut conn, "acme").await.unwrap().unwrap().id;
+    let budget = sluice_store::budgets::NewBudget {
+        id: Uuid::now_v7(),
+        org_id: org,
+        team_id: None,
+        key_id: None,
+        amount_nano: 50_000_000_000,
+        period: "total",
+        hard: true,
+        alert_thresholds: &[],
+        on_exhaustion: "block",
+    };
+    sluice_store::budgets::insert(&mut conn, &budget).await.unwrap();
+    // 48 USD over the last 24 hours: 2 USD an hour, one hour left.
+    let row = sluice_store::ledger::LedgerRow {
+        cost_nano: 48_000_000_000,
+        ..sluice_testkit::ledger_row(org, Uuid::now_v7(), "gpt-4o", chrono::Utc::now() - chrono::TimeDelta::hours(2))
+    };
+    sluice_store::ledger::insert_batch(&mut conn, &[row]).await.unwrap();
+
+    let (ok, stdout, stderr) = run(&url, &["billing", "forecast", "--org", "acme", "--format", "json"]);
+    assert!(ok, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let item = &report["items"][0];
+    assert_eq!((item["budget_id"].as_str(), item["spent_usd"].as_str(), item["velocity_usd_per_hour"].as_str()), (Some(budget.id.to_string().as_str()), Some("48.00"), Some("2.00")));
+    assert_eq!(item["exhausts_before_period_end"], true);
+    let (ok, stdout, stderr) = run(&url, &["billing", "forecast", "--org", "acme"]);
+    assert!(ok && stdout.contains(&budget.id.to_string()) && stdout.contains("48.00") && stdout.contains("yes"), "{stdout}{stderr}");
+
+    // Without REDIS_URL there is no shared counter to compare.
+    let (ok, _, stderr) = run(&url, &["billing", "drift", "--org", "acme"]);
+    assert!(!ok && stderr.contains("no redis_url"), "{stderr}");
+    let redis = sluice_testkit::PrivateRedis::start();
+    let out = sluice(&["billing", "drift", "--org", "acme", "--format", "json"]).env("DATABASE_URL", &url).env("REDIS_URL", redis.url()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let drift: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Redis has no counter yet: it lags the ledger by everything.
+    assert_eq!((drift[0]["counter_usd"].as_str(), drift[0]["ledger_usd"].as_str(), drift[0]["difference_usd"].as_str()), (Some("0.00"), Some("48.00"), Some("-48.00")));
+    assert_eq!(drift[0]["exceeds_tolerance"], true);
+}
