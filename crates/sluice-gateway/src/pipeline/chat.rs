@@ -12,7 +12,7 @@ use sluice_domain::virtual_key::Endpoint;
 use sluice_router::policy::AUTO;
 
 use super::admission::{self, TokenAsk};
-use super::guard::{End, ReservationGuard};
+use super::guard::{End, Pricing, ReservationGuard};
 use super::ledger_row::{RowStart, logged_prompt, row_template};
 use super::{RequestMeta, admit, fresh_snapshot, resolve_model, stream};
 use crate::api::errors::GatewayError;
@@ -131,7 +131,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
         with_complexity: true,
         prompt: log_prompts.then(|| logged_prompt(&body_for(&pool[0]))),
     });
-    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, pool[0].clone(), org_prices, state.config.unpriced_ceiling, meta.started);
+    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, pool[0].clone(), Pricing { org_prices, unpriced_ceiling: state.config.unpriced_ceiling }, meta.started);
     guard.set_counterfactual(counterfactual);
 
     // What the reservation covers is what the provider may produce.

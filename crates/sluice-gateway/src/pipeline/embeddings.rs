@@ -10,7 +10,7 @@ use sluice_domain::virtual_key::Endpoint;
 use super::admission::{self, TokenAsk};
 use super::chat::{upstream_code, upstream_error};
 use super::ledger_row::{RowStart, logged_prompt, row_template};
-use super::guard::{End, ReservationGuard};
+use super::guard::{End, Pricing, ReservationGuard};
 use super::{RequestMeta, admit, fresh_snapshot, resolve_model};
 use crate::api::errors::GatewayError;
 use crate::api::headers;
@@ -49,7 +49,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
         with_complexity: false,
         prompt: log_prompts.then(|| logged_prompt(&upstream_body)),
     });
-    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), org_prices, state.config.unpriced_ceiling, meta.started);
+    let mut guard = ReservationGuard::arm(state.quota.clone(), state.outbox.clone(), grant.reservation.clone(), row, model.clone(), Pricing { org_prices, unpriced_ceiling: state.config.unpriced_ceiling }, meta.started);
     let upstream_started = Instant::now();
     upstream_body.insert("model".to_owned(), serde_json::Value::from(model.upstream_name.as_str()));
     let outcome = providers::embeddings(&state.upstream, EmbeddingsCall { model: &model, body: upstream_body, inputs: &request.inputs }).await;

@@ -32,13 +32,25 @@ struct Settlement {
     reservation: Reservation,
     row: LedgerRow,
     model: Arc<ModelEntry>,
-    /// The org's negotiated prices (the charge and the savings figure use them).
-    org_prices: Option<OrgPrices>,
     /// The policy's default model: the same usage is priced on it for the savings figure.
     counterfactual: Option<Arc<ModelEntry>>,
-    unpriced_ceiling: Option<Money>,
+    pricing: Pricing,
     started: Instant,
     overhead_us: Option<i32>,
+}
+
+/// What a request is charged at: the org's negotiated prices over the price book's, and the
+/// ceiling charged for a model without any price (when the gateway admits such models).
+#[derive(Clone)]
+pub struct Pricing {
+    pub org_prices: Option<OrgPrices>,
+    pub unpriced_ceiling: Option<Money>,
+}
+
+impl Pricing {
+    pub fn cost(&self, model: &ModelEntry, usage: &TokenUsage) -> Money {
+        actual_cost(price_for(self.org_prices.as_ref(), model), usage, self.unpriced_ceiling)
+    }
 }
 
 pub struct ReservationGuard {
@@ -47,9 +59,9 @@ pub struct ReservationGuard {
 
 impl ReservationGuard {
     /// Records the intent in the outbox and arms the guard.
-    pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, org_prices: Option<OrgPrices>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
+    pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, pricing: Pricing, started: Instant) -> Self {
         outbox.intent(&reservation, &row);
-        let settlement = Settlement { quota, outbox, reservation, row, model, org_prices, counterfactual: None, unpriced_ceiling, started, overhead_us: None };
+        let settlement = Settlement { quota, outbox, reservation, row, model, counterfactual: None, pricing, started, overhead_us: None };
         Self { settlement: Some(settlement) }
     }
 
@@ -90,7 +102,7 @@ impl ReservationGuard {
 
     /// The cost this usage will be charged (for response headers).
     pub fn cost_of(&self, usage: &TokenUsage) -> Money {
-        self.settlement.as_ref().map_or(Money::ZERO, |s| actual_cost(price_for(s.org_prices.as_ref(), &s.model), usage, s.unpriced_ceiling))
+        self.settlement.as_ref().map_or(Money::ZERO, |s| s.pricing.cost(&s.model, usage))
     }
 
     pub fn finish(mut self, end: End) {
@@ -140,7 +152,7 @@ async fn settle_tick() {
 
 impl Settlement {
     async fn close(self, end: End) {
-        let Settlement { quota, outbox, reservation, mut row, model, org_prices, counterfactual, unpriced_ceiling, started, overhead_us } = self;
+        let Settlement { quota, outbox, reservation, mut row, model, counterfactual, pricing, started, overhead_us } = self;
         row.latency_ms = Some(i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX));
         if quota.is_shared() {
             settle_tick().await;
@@ -148,7 +160,7 @@ impl Settlement {
         row.overhead_us = overhead_us;
         let result = match end {
             End::Completed { usage, estimated, status, error_code } => {
-                let cost = actual_cost(price_for(org_prices.as_ref(), &model), &usage, unpriced_ceiling);
+                let cost = pricing.cost(&model, &usage);
                 row.input_tokens = i64::from(usage.prompt);
                 row.output_tokens = i64::from(usage.completion);
                 row.cached_input_tokens = i64::from(usage.cached);
@@ -156,7 +168,7 @@ impl Settlement {
                 row.usage_estimated = estimated;
                 row.cost_nano = cost.nanos();
                 row.counterfactual_cost_nano = counterfactual
-                    .and_then(|m| price_for(org_prices.as_ref(), &m))
+                    .and_then(|m| price_for(pricing.org_prices.as_ref(), &m))
                     .map(|price| actual_cost(Some(price), &usage, None).nanos());
                 row.status = status.to_owned();
                 row.error_code = error_code;
