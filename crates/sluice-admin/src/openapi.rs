@@ -27,7 +27,6 @@ use crate::routes;
                        different body is a 422. Lists are paginated with `limit` and `cursor`.",
         license(name = "Apache-2.0")
     ),
-    modifiers(&Conventions),
     tags(
         (name = "auth", description = "Console login and sessions"),
         (name = "orgs", description = "Organizations (tenants)"),
@@ -101,7 +100,10 @@ impl Modify for Conventions {
 
 /// The document as served at `/api/v1/openapi.json`.
 pub fn document() -> OpenApiDoc {
-    let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    // After the route table added the paths: a `modifiers(..)` entry would run before it and
+    // see none.
+    Conventions.modify(&mut api);
     api
 }
 

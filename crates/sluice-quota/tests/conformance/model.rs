@@ -29,7 +29,7 @@ enum Op {
     SettleAgain { pick: usize },
     /// A release arriving after the request was settled, released or reconciled.
     ReleaseAgain { pick: usize },
-    /// The same request admitted a second time (a replayed admission).
+    /// An open request admitted a second time (a replayed admission).
     AdmitAgain { pick: usize },
     Reconcile { limit: usize },
 }
@@ -105,11 +105,13 @@ async fn run<S: QuotaStore>(store: &S, (key, team, team_hard, org): (i64, i64, b
                 let r = &closed[pick % closed.len()];
                 prop_assert_eq!(store.release(r).await.map_err(unwrap)?, SettleOutcome::AlreadyClosed);
             }
-            Op::AdmitAgain { pick } if !admitted.is_empty() => {
-                // Refused (the request id already has a reservation record); it reserves nothing,
-                // whether the first admission is still open or already closed.
-                let req = &admitted[pick % admitted.len()];
-                prop_assert!(!matches!(store.admit(req).await, Ok(Decision::Admitted(_))), "a replayed admission was admitted again");
+            Op::AdmitAgain { pick } if !open.is_empty() => {
+                // Refused while the first admission is open: the request id holds a reservation
+                // record. (Once closed, the record is gone and the id could reserve again; the
+                // gateway never reuses a request id, so that replay cannot happen.)
+                let id = open[pick % open.len()].request_id;
+                let req = admitted.iter().find(|r: &&sluice_quota::AdmitRequest| r.request_id == id).ok_or_else(|| TestCaseError::fail("admission not kept"))?;
+                prop_assert!(store.admit(req).await.is_err(), "a replayed admission was admitted again");
             }
             Op::Reconcile { limit } => {
                 // Other cases' leftovers may share the store: look at this tenant's leases only.
