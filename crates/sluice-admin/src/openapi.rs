@@ -48,7 +48,7 @@ pub struct ApiDoc;
 
 /// What applies to every operation: the bearer scheme, the `Idempotency-Key` header on POSTs,
 /// and the error answers any operation can give whatever its handler does — 401 without a valid
-/// session (authenticated operations), 413/422/409 from the body limit and the idempotency layer
+/// session (authenticated operations), 400 for malformed parameters and bodies, 413/422/409 from the body limit and the idempotency layer
 /// (POSTs), 503 while the database is unavailable — so clients (and schema-driven tests) find
 /// every status the API can send in the document.
 struct Conventions;
@@ -77,6 +77,9 @@ impl Modify for Conventions {
                 }
                 if operation.request_body.is_some() {
                     add_error(operation, "413", "The request body is too large.");
+                }
+                if operation.request_body.is_some() || operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add_error(operation, "400", "A parameter or body field is invalid; the error names it.");
                 }
                 if api {
                     add_error(operation, "503", "The database is unavailable; nothing was changed. Retry after the `Retry-After` seconds.");
