@@ -19,7 +19,7 @@ const CHECKS: &str =
     "not_a_server_error,status_code_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,object_level_authorization";
 const PHASES: &str = "examples,coverage,fuzzing,stateful";
 /// Longest the run may take before the test fails (CI budget).
-const ST_MAX_TIME: Duration = Duration::from_secs(240);
+const ST_MAX_TIME: Duration = Duration::from_secs(300);
 const PASSWORD: &str = "peer-admin-password-1";
 
 fn st() -> PathBuf {
