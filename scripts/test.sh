@@ -5,12 +5,15 @@
 #
 # 1. Installs what is missing (PostgreSQL server and client, Redis server, Python's venv, via
 #    apt-get; the official OpenAI and Anthropic SDKs via pip into target/sdk-venv). Nothing needs
-#    to be running: the suite starts its own private instances.
+#    to be running: the suite starts its own private instances. Schemathesis goes into
+#    target/st-venv; cargo-fuzz is installed if missing (scripts/fuzz.sh).
 # 2. Starts a private PostgreSQL on a free loopback port in a temporary directory (trust auth,
 #    no fsync), so the suite never depends on — or disturbs — a database already on the machine.
 #    Set TEST_DATABASE_URL to use an existing server instead.
 # 3. Builds offline against the committed query metadata (.sqlx/), runs clippy with warnings as
-#    errors, and runs every test of the workspace; then the web console's tests
+#    errors, and runs every test of the workspace; then schemathesis against a real admin API
+#    (acceptance B1), a short fuzzing run of every cargo-fuzz target (B7, FUZZ_SECONDS per
+#    target, 20 by default; docs/reliability.md has the longer run); then the web console's tests
 #    (scripts/test-web.sh: npm ci, build, vitest, and chromium driving a real `sluice up`), and
 #    the deployment files (scripts/test-deploy.sh: Helm chart rendered and checked against the
 #    Kubernetes schemas, compose file against the compose spec, Dockerfile linted).
@@ -45,6 +48,15 @@ if [ ! -x target/sdk-venv/bin/python ] || ! cmp -s tests/sdk/requirements.txt ta
   cp tests/sdk/requirements.txt target/sdk-venv/requirements.txt
 fi
 
+# Schemathesis, for the schema-driven admin API test (crates/sluice/tests/cli/schemathesis.rs).
+if [ ! -x target/st-venv/bin/st ] || ! cmp -s tests/schemathesis/requirements.txt target/st-venv/requirements.txt; then
+  log "installing schemathesis into target/st-venv"
+  rm -rf target/st-venv
+  python3 -m venv target/st-venv || { apt_install python3-venv && python3 -m venv target/st-venv; }
+  target/st-venv/bin/pip install -q --disable-pip-version-check -r tests/schemathesis/requirements.txt
+  cp tests/schemathesis/requirements.txt target/st-venv/requirements.txt
+fi
+
 # --- 3. build, lint, test ---------------------------------------------------------------------
 # Queries are checked against the committed .sqlx/ metadata, not a live database.
 export SQLX_OFFLINE=true
@@ -55,6 +67,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "tests"
 cargo test --workspace --locked --no-fail-fast
+
+log "schemathesis against the admin API (acceptance B1)"
+cargo test --workspace --test cli --locked -- --ignored --exact schemathesis::schemathesis_finds_nothing_in_the_admin_api
+
+log "fuzzing (acceptance B7)"
+./scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 
 # --- 4. the web console: its unit tests and the browser end-to-end test against `sluice up` ----
 ./scripts/test-web.sh

@@ -59,6 +59,9 @@ pub enum ApiError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The database is unreachable or too slow; nothing was written.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -84,6 +87,7 @@ impl ApiError {
             Self::IdempotencyInProgress => "idempotency_key_in_progress",
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::Unavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -102,6 +106,7 @@ impl ApiError {
             Self::IdempotencyInProgress => "a request with this Idempotency-Key is still being processed; retry later".to_owned(),
             Self::TooManyAttempts { .. } => "too many failed attempts; wait before trying again".to_owned(),
             Self::PayloadTooLarge => "the request body is too large".to_owned(),
+            Self::Unavailable(_) => "the database is unavailable; nothing was changed, retry later".to_owned(),
             Self::Internal(_) => "internal error; the cause has been logged".to_owned(),
         }
     }
@@ -119,17 +124,23 @@ impl ResponseError for ApiError {
             Self::IdempotencyInProgress => StatusCode::CONFLICT,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Self::Internal(cause) = self {
-            tracing::error!(error.cause = %cause, "admin API request failed");
+        match self {
+            Self::Internal(cause) => tracing::error!(error.cause = %cause, "admin API request failed"),
+            Self::Unavailable(cause) => tracing::warn!(error.cause = %cause, "admin API request failed: database unavailable"),
+            _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
         if let Self::TooManyAttempts { retry_after_secs } = self {
             response.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        if let Self::Unavailable(_) = self {
+            response.insert_header(("Retry-After", "5"));
         }
         if let Self::Unauthorized = self {
             response.insert_header(("WWW-Authenticate", "Bearer"));
@@ -145,6 +156,9 @@ impl ResponseError for ApiError {
 /// Constraint names from the migrations, turned into errors a person can act on.
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
+        if err.is_unavailable() {
+            return ApiError::Unavailable(err.to_string());
+        }
         let conflict = |m: &str| ApiError::Conflict(m.to_owned());
         match err.constraint() {
             Some("organizations_slug_key") => ApiError::field("slug", "is already taken"),

@@ -27,7 +27,6 @@ use crate::routes;
                        different body is a 422. Lists are paginated with `limit` and `cursor`.",
         license(name = "Apache-2.0")
     ),
-    modifiers(&Conventions),
     tags(
         (name = "auth", description = "Console login and sessions"),
         (name = "orgs", description = "Organizations (tenants)"),
@@ -49,16 +48,48 @@ use crate::routes;
 )]
 pub struct ApiDoc;
 
-/// What applies to every operation: the bearer scheme, and the `Idempotency-Key` header on POSTs.
+/// What applies to every operation: the bearer scheme, the `Idempotency-Key` header on POSTs,
+/// and the error answers any operation can give whatever its handler does — 401 without a valid
+/// session (authenticated operations), 400 for malformed parameters and bodies, 413/422/409 from the body limit and the idempotency layer
+/// (POSTs), 503 while the database is unavailable — so clients (and schema-driven tests) find
+/// every status the API can send in the document.
 struct Conventions;
+
+/// Adds `status` with the error body to `operation` unless the handler documents it already.
+fn add_error(operation: &mut utoipa::openapi::path::Operation, status: &str, description: &str) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    if operation.responses.responses.contains_key(status) {
+        return;
+    }
+    let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+    let response = ResponseBuilder::new().description(description).content("application/json", content).build();
+    operation.responses.responses.insert(status.to_owned(), response.into());
+}
 
 impl Modify for Conventions {
     fn modify(&self, openapi: &mut OpenApiDoc) {
         if let Some(components) = openapi.components.as_mut() {
             components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
         }
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
+            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add_error(operation, "401", "No valid session: log in and send the access token as a bearer token.");
+                }
+                if operation.request_body.is_some() {
+                    add_error(operation, "413", "The request body is too large.");
+                }
+                if operation.request_body.is_some() || operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add_error(operation, "400", "A parameter or body field is invalid; the error names it.");
+                }
+                if api {
+                    add_error(operation, "503", "The database is unavailable; nothing was changed. Retry after the `Retry-After` seconds.");
+                }
+            }
             if let Some(post) = item.post.as_mut() {
+                add_error(post, "422", "The `Idempotency-Key` was already used with a different request.");
+                add_error(post, "409", "Conflict: the resource exists, or a request with this `Idempotency-Key` is still in progress.");
                 let header = ParameterBuilder::new()
                     .name(crate::http::idempotency::HEADER)
                     .parameter_in(ParameterIn::Header)
@@ -74,7 +105,10 @@ impl Modify for Conventions {
 
 /// The document as served at `/api/v1/openapi.json`.
 pub fn document() -> OpenApiDoc {
-    let (_, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    // After the route table added the paths: a `modifiers(..)` entry would run before it and
+    // see none.
+    Conventions.modify(&mut api);
     api
 }
 

@@ -44,6 +44,9 @@ use crate::state::GatewayState;
 use crate::usage::shipper::{self, ShipperStop};
 use crate::usage::{Outbox, rebuild, recovery};
 
+/// At shutdown, the shipper always gets at least this long for its last batch.
+const MIN_FINAL_FLUSH: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub struct Gateway {
     port: u16,
     server: Server,
@@ -122,11 +125,13 @@ impl Gateway {
     }
 
     /// Serves until stopped, then flushes the outbox: every finished request's row reaches
-    /// PostgreSQL before this returns (or stays in the outbox file for the next start).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    /// PostgreSQL before this returns — or, if the database does not take it before the drain
+    /// deadline, stays durable in the outbox's write-ahead segments, which the next start
+    /// recovers (idempotently, by request id). Shutdown is never held hostage by the database.
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         let result = self.server.await;
-        // Streams still finishing settle through spawned tasks; give them a moment.
         let deadline = tokio::time::Instant::now() + self.state.config.drain_deadline;
+        // Streams still finishing settle through spawned tasks; give them until the deadline.
         while self.state.outbox.in_flight() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
@@ -135,7 +140,16 @@ impl Gateway {
             task.abort();
         }
         self.shipper_stop.stop();
-        let _ = self.shipper.await;
+        // Streams may have used the whole deadline; the last batch still gets a short window.
+        let shipping_until = deadline.max(tokio::time::Instant::now() + MIN_FINAL_FLUSH);
+        if tokio::time::timeout_at(shipping_until, &mut self.shipper).await.is_err() {
+            self.shipper.abort();
+            let left = self.state.outbox.unshipped();
+            match self.state.outbox.sync() {
+                Ok(()) => tracing::warn!(rows = left, "the database did not take the last ledger rows before the drain deadline; they stay in the outbox and are written at the next start"),
+                Err(err) => tracing::error!(error = %err, rows = left, "cannot sync the outbox at shutdown"),
+            }
+        }
         result
     }
 }

@@ -17,13 +17,35 @@ pub struct Db {
     pool: PgPool,
 }
 
+/// How long callers wait for the database before giving up: bounded waits are what let the
+/// admin API answer 503 while PostgreSQL is down or saturated instead of piling up requests.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    /// Waiting for a pooled connection (including opening one).
+    pub acquire: Duration,
+    /// PostgreSQL's `statement_timeout`, set on every connection of the pool.
+    pub statement: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { acquire: Duration::from_secs(5), statement: Duration::from_secs(30) }
+    }
+}
+
 impl Db {
     /// Connects lazily-checked: fails fast if the database cannot be reached at all.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
-        let options: PgConnectOptions = url.parse()?;
+        Self::connect_with(url, max_connections, Timeouts::default()).await
+    }
+
+    /// `connect` with explicit timeouts.
+    pub async fn connect_with(url: &str, max_connections: u32, timeouts: Timeouts) -> Result<Self, StoreError> {
+        let statement_ms = timeouts.statement.as_millis().to_string();
+        let options: PgConnectOptions = url.parse::<PgConnectOptions>()?.options([("statement_timeout", statement_ms.as_str())]);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(timeouts.acquire)
             .connect_with(options)
             .await?;
         Ok(Self { pool })

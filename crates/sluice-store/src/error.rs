@@ -45,5 +45,20 @@ impl StoreError {
             _ => None,
         }
     }
+
+    /// Whether the database could not be reached or did not answer in time (no connection
+    /// within the pool's acquire timeout, a broken connection, a statement cancelled by
+    /// `statement_timeout`, a server shutting down or starting up): the request may succeed
+    /// later, and nothing was committed.
+    pub fn is_unavailable(&self) -> bool {
+        let Self::Database(err) = self else { return false };
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+            // 57014 query_canceled (statement_timeout), 57P01-57P03 admin/crash shutdown and
+            // cannot_connect_now, 08xxx connection exceptions.
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| code == "57014" || code.starts_with("57P") || code.starts_with("08")),
+            _ => false,
+        }
+    }
 }
 

@@ -24,7 +24,11 @@ pub async fn open(settings: &Settings) -> anyhow::Result<Database> {
             (pg.database_url(), Some(pg))
         }
     };
-    let db = Db::connect(&url, settings.database_max_connections)
+    let timeouts = db::Timeouts {
+        acquire: std::time::Duration::from_millis(settings.database_acquire_timeout_ms),
+        statement: std::time::Duration::from_millis(settings.database_statement_timeout_ms),
+    };
+    let db = Db::connect_with(&url, settings.database_max_connections, timeouts)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
     migrate::run(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;

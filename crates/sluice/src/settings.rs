@@ -37,6 +37,11 @@ pub struct Settings {
     /// An existing PostgreSQL database. Without it, `sluice up` runs a private one.
     pub database_url: Option<SecretString>,
     pub database_max_connections: u32,
+    /// Longest wait for a database connection; past it the admin API answers 503 instead of
+    /// letting requests pile up while PostgreSQL is down or saturated.
+    pub database_acquire_timeout_ms: u64,
+    /// Longest a single SQL statement may run (PostgreSQL `statement_timeout`).
+    pub database_statement_timeout_ms: u64,
     /// Redis for quotas shared by several gateway replicas. Without it the gateway keeps its
     /// counters in process (one machine).
     pub redis_url: Option<SecretString>,
@@ -45,6 +50,17 @@ pub struct Settings {
     /// How many gateway replicas share Redis: during a Redis outage, orgs in `local` failure
     /// mode get this share of their limits and remaining budgets on each replica.
     pub gateway_replicas: u32,
+    /// The gateway serves known keys from its in-memory configuration while PostgreSQL is
+    /// unreachable, for at most this long after the last successful reload; then it fails
+    /// closed (503) until the database is back.
+    pub snapshot_max_staleness_secs: u64,
+    /// The gateway reloads its configuration in full this often (besides on every change
+    /// notification); must be at most half of `snapshot_max_staleness_secs`, so a healthy
+    /// database never lets the snapshot go stale.
+    pub snapshot_reload_secs: u64,
+    /// On SIGTERM, how long in-flight streams and the ledger shipper may take; then the gateway
+    /// exits and unshipped rows wait in the outbox for the next start.
+    pub drain_deadline_secs: u64,
     /// Reserve and charge this much (USD, e.g. "0.05") per request to a model without a price.
     /// Unset: requests to unpriced models are refused.
     pub unpriced_model_ceiling_usd: Option<String>,
@@ -84,8 +100,13 @@ struct Defaults {
     worker_interval_secs: u64,
     data_dir: &'static str,
     database_max_connections: u32,
+    database_acquire_timeout_ms: u64,
+    database_statement_timeout_ms: u64,
     redis_timeout_ms: u64,
     gateway_replicas: u32,
+    snapshot_max_staleness_secs: u64,
+    snapshot_reload_secs: u64,
+    drain_deadline_secs: u64,
     log_format: LogFormat,
     credential_key_id: &'static str,
     access_token_ttl_secs: u64,
@@ -105,8 +126,13 @@ const DEFAULTS: Defaults = Defaults {
     worker_interval_secs: 3600,
     data_dir: ".sluice",
     database_max_connections: 10,
+    database_acquire_timeout_ms: 3000,
+    database_statement_timeout_ms: 30_000,
     redis_timeout_ms: 50,
     gateway_replicas: 1,
+    snapshot_max_staleness_secs: 300,
+    snapshot_reload_secs: 30,
+    drain_deadline_secs: 30,
     log_format: LogFormat::Pretty,
     credential_key_id: "k1",
     access_token_ttl_secs: 15 * 60,
@@ -143,8 +169,13 @@ pub struct EnvVars(pub Vec<(String, String)>);
 /// secret is not turned into a number).
 const NUMERIC_KEYS: &[&str] = &[
     "database_max_connections",
+    "database_acquire_timeout_ms",
+    "database_statement_timeout_ms",
     "redis_timeout_ms",
     "gateway_replicas",
+    "snapshot_max_staleness_secs",
+    "snapshot_reload_secs",
+    "drain_deadline_secs",
     "access_token_ttl_secs",
     "refresh_token_ttl_secs",
     "worker_interval_secs",
@@ -235,6 +266,12 @@ impl Settings {
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: database_max_connections must be at least 1");
+        }
+        if self.database_acquire_timeout_ms == 0 || self.database_statement_timeout_ms == 0 {
+            bail!("invalid configuration: database_acquire_timeout_ms and database_statement_timeout_ms must be at least 1");
+        }
+        if self.snapshot_reload_secs == 0 || self.snapshot_max_staleness_secs < 2 * self.snapshot_reload_secs {
+            bail!("invalid configuration: snapshot_max_staleness_secs must be at least twice snapshot_reload_secs (and that at least 1)");
         }
         if self.access_token_ttl_secs < 60 || self.access_token_ttl_secs > 24 * 3600 {
             bail!("invalid configuration: access_token_ttl_secs must be between 60 and 86400");

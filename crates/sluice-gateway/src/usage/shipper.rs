@@ -1,5 +1,7 @@
 //! Ships completed ledger rows from the outbox to PostgreSQL in batches, retrying until the
-//! database takes them (rows wait in memory and in the outbox file meanwhile).
+//! database takes them (rows wait in memory and in the outbox file meanwhile). At shutdown the
+//! gateway waits for it only until the drain deadline (`Gateway::run_until_stopped`); what is
+//! left then is recovered from the outbox at the next start.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,6 +15,11 @@ use super::outbox::{Outbox, Shipment};
 const MAX_BATCH: usize = 500;
 /// How long the first row of a batch may wait for company.
 const GATHER: Duration = Duration::from_millis(20);
+/// Longest one batch insert may take. `statement_timeout` cannot end a write whose connection
+/// went silent (a partition, a frozen server): the server never sees it. Past this the attempt
+/// is abandoned and retried on a fresh connection; the ledger key makes a retry of a batch that
+/// did commit harmless.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Stops the shipper after it has shipped everything queued.
 #[derive(Clone, Default)]
@@ -65,14 +72,20 @@ async fn ship(db: &Db, outbox: &Outbox, batch: Vec<Shipment>) {
     let (segments, rows): (Vec<u64>, Vec<_>) = batch.into_iter().map(|s| (s.segment, s.row)).unzip();
     let mut backoff = Duration::from_millis(100);
     loop {
-        let result = async {
+        let attempt = async {
             let mut conn = db.acquire().await?;
             ledger::insert_batch(&mut conn, &rows).await
-        }
-        .await;
+        };
+        let result = tokio::time::timeout(ATTEMPT_TIMEOUT, attempt).await;
         match result {
-            Ok(_) => break,
-            Err(err) => {
+            Ok(Ok(_)) => break,
+            Err(_) => {
+                metrics::counter!("sluice_ledger_write_failures_total").increment(1);
+                tracing::warn!(rows = rows.len(), "ledger write timed out; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+            Ok(Err(err)) => {
                 metrics::counter!("sluice_ledger_write_failures_total").increment(1);
                 tracing::warn!(error = %err, rows = rows.len(), "ledger write failed; retrying");
                 tokio::time::sleep(backoff).await;

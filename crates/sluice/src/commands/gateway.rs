@@ -47,6 +47,9 @@ pub async fn build(settings: &Settings, db: Db, cipher: CredentialCipher) -> any
     let mut config = GatewayConfig::new(settings.data_dir.join("outbox"), instance);
     config.unpriced_ceiling = settings.unpriced_model_ceiling_usd.as_deref().and_then(|c| c.parse().ok());
     config.expected_replicas = settings.gateway_replicas;
+    config.snapshot_max_staleness = Duration::from_secs(settings.snapshot_max_staleness_secs);
+    config.snapshot_full_reload = Duration::from_secs(settings.snapshot_reload_secs);
+    config.drain_deadline = Duration::from_secs(settings.drain_deadline_secs);
     let listener = TcpListener::bind(settings.gateway_addr).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.gateway_addr))?;
     Gateway::build(config, db, cipher, quota(settings)?, listener).await
 }

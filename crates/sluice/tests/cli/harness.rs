@@ -93,6 +93,14 @@ impl Running {
     }
 }
 
+/// A test that fails half-way must not leave its `sluice` process running.
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Polls `url` until it answers 200.
 pub async fn wait_until_ready(client: &reqwest::Client, url: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -134,4 +142,52 @@ pub async fn login_and_issue_key(client: &reqwest::Client, base: &str, password:
     assert_eq!(res.status(), reqwest::StatusCode::CREATED);
     let key: Value = res.json().await.unwrap();
     IssuedKey { key_id: key["id"].as_str().unwrap().to_owned(), secret: key["secret"].as_str().unwrap().to_owned() }
+}
+
+/// An org with one team and one key, written straight to the database (as an admin would
+/// through the API); the org's quota failure mode is `deny`.
+pub struct Tenant {
+    pub org: uuid::Uuid,
+    pub key: uuid::Uuid,
+    pub secret: String,
+}
+
+pub async fn tenant(db: &sluice_store::Db) -> Tenant {
+    use sluice_store::{orgs, teams};
+    let mut conn = db.acquire().await.unwrap();
+    let org = orgs::insert(&mut conn, &orgs::NewOrg { id: uuid::Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false })
+        .await
+        .unwrap()
+        .id;
+    let team = teams::insert(&mut conn, uuid::Uuid::now_v7(), org, "core", "core").await.unwrap().id;
+    drop(conn);
+    let (key, secret) = new_key(db, org, team, "test").await;
+    Tenant { org, key, secret }
+}
+
+/// A fresh virtual key in `team`; returns its id and secret.
+pub async fn new_key(db: &sluice_store::Db, org: uuid::Uuid, team: uuid::Uuid, name: &str) -> (uuid::Uuid, String) {
+    use sluice_domain::virtual_key::VirtualKeySecret;
+    use sluice_store::keys;
+    let mut conn = db.acquire().await.unwrap();
+    let secret = VirtualKeySecret::generate().unwrap();
+    let metadata = serde_json::json!({});
+    let new = keys::NewKey { id: uuid::Uuid::now_v7(), org_id: org, team_id: team, user_id: None, name, allowed_models: &[], allowed_endpoints: &[], metadata: &metadata, expires_at: None, created_by: None };
+    let stored = keys::NewSecret { id: uuid::Uuid::now_v7(), hash: &secret.hash().0, display_prefix: &secret.display_prefix(), last4: &secret.last4() };
+    let key = keys::insert(&mut conn, &new, &stored).await.unwrap().id;
+    (key, secret.expose().to_owned())
+}
+
+/// Waits until the gateway on `port` answers `expected` to `GET /v1/models` with `secret`.
+pub async fn wait_for_key_status(port: u16, secret: &str, expected: u16) {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = client.get(format!("http://127.0.0.1:{port}/v1/models")).bearer_auth(secret).send().await.unwrap().status().as_u16();
+        if status == expected {
+            return;
+        }
+        assert!(Instant::now() < deadline, "gateway {port} still answers {status} for the key");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
 }

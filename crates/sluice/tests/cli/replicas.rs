@@ -5,8 +5,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use serde_json::{Value, json};
-use sluice_domain::virtual_key::VirtualKeySecret;
-use sluice_store::{Db, budgets, keys, models, orgs, rate_limits, teams};
+use sluice_store::{Db, budgets, keys, models, rate_limits};
 use uuid::Uuid;
 
 use sluice_testkit::PrivateRedis;
@@ -65,24 +64,6 @@ async fn two_gateways(redis: PrivateRedis) -> Replicas {
     Replicas { gateways, db, redis, _data: data }
 }
 
-struct Tenant {
-    org: Uuid,
-    key: Uuid,
-    secret: String,
-}
-
-async fn tenant(db: &Db) -> Tenant {
-    let mut conn = db.acquire().await.unwrap();
-    let org = orgs::insert(&mut conn, &orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false }).await.unwrap().id;
-    let team = teams::insert(&mut conn, Uuid::now_v7(), org, "core", "core").await.unwrap().id;
-    let secret = VirtualKeySecret::generate().unwrap();
-    let metadata = json!({});
-    let new = keys::NewKey { id: Uuid::now_v7(), org_id: org, team_id: team, user_id: None, name: "race", allowed_models: &[], allowed_endpoints: &[], metadata: &metadata, expires_at: None, created_by: None };
-    let stored = keys::NewSecret { id: Uuid::now_v7(), hash: &secret.hash().0, display_prefix: &secret.display_prefix(), last4: &secret.last4() };
-    let key = keys::insert(&mut conn, &new, &stored).await.unwrap().id;
-    Tenant { org, key, secret: secret.expose().to_owned() }
-}
-
 impl Replicas {
     fn url(&self, i: usize) -> String {
         format!("http://127.0.0.1:{}/v1/chat/completions", self.gateways[i].1)
@@ -90,17 +71,8 @@ impl Replicas {
 
     /// Waits until every gateway answers `expected` for this key.
     async fn wait_until_all(&self, secret: &str, expected: u16) {
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(10);
         for (_, port) in &self.gateways {
-            loop {
-                let status = client.get(format!("http://127.0.0.1:{port}/v1/models")).bearer_auth(secret).send().await.unwrap().status().as_u16();
-                if status == expected {
-                    break;
-                }
-                assert!(Instant::now() < deadline, "gateway {port} still answers {status}");
-                tokio::time::sleep(Duration::from_millis(25)).await;
-            }
+            wait_for_key_status(*port, secret, expected).await;
         }
     }
 

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::harness::*;
 
-fn repo() -> PathBuf {
+pub fn repo() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
@@ -20,7 +20,7 @@ fn python() -> PathBuf {
 }
 
 /// `sluice up` on fresh ports and database; returns the process, the gateway URL and an admin token.
-async fn running_sluice() -> (Running, String, String, String, tempfile::TempDir) {
+pub async fn running_sluice() -> (Running, String, String, String, tempfile::TempDir) {
     let url = fresh_database().await;
     let data = tempfile::tempdir().unwrap();
     let (admin, gateway) = (free_port(), free_port());
