@@ -89,6 +89,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(model_prices::create_price)
             // billing: invoice import and reconciliation
             .service(billing::create_invoice_import)
-            .service(billing::reconciliation),
+            .service(billing::reconciliation)
+            // reports from the daily roll-ups
+            .service(reports::usage_report)
+            .service(reports::egress_report),
     );
 }

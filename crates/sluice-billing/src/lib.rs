@@ -1,5 +1,6 @@
 //! Billing logic that needs no database: reading providers' usage and cost exports into invoice
-//! lines, reconciling those lines with the usage ledger, and reading LiteLLM price files.
+//! lines, reconciling those lines with the usage ledger, reading LiteLLM price files, and
+//! building the usage, savings and egress reports (with their CSV) from roll-up groups.
 //!
 //! The crate is pure: callers (the admin API, the CLI) fetch ledger aggregates and stored lines
 //! through `sluice-store` and hand them in; nothing here opens a file, a socket or a connection.
@@ -12,6 +13,7 @@ pub mod line;
 pub mod litellm;
 pub mod model_name;
 pub mod reconcile;
+pub mod report;
 
 pub use import::{Format, ImportError, parse};
 pub use line::{InvoiceLine, TokenType};

@@ -20,6 +20,7 @@ mod orgs;
 mod policies;
 mod providers;
 mod rate_limits;
+mod reports;
 mod teams;
 mod users;
 mod what_if;

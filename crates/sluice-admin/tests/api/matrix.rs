@@ -111,8 +111,10 @@ impl Fixture {
             .replace("{user_id}", &user)
             .replace("{provider_id}", &provider.to_string())
             .replace("{model_id}", &self.model.to_string())
-            // The reconciliation report needs its period.
+            // The reconciliation and the reports need their period (and grouping).
             + if case.path.ends_with("/billing/reconciliation") { "?from=2025-11-01&to=2025-11-30" } else { "" }
+            + if case.path.ends_with("/reports/usage") { "?from=2025-11-01&to=2025-11-30&group_by=team" } else { "" }
+            + if case.path.ends_with("/reports/egress") { "?from=2025-11-01&to=2025-11-30" } else { "" }
     }
 
     async fn audit_rows(&self) -> i64 {
@@ -248,6 +250,9 @@ const CASES: &[Case] = &[
         Some(json!({"provider": "openai", "format": "csv", "content": "date,provider,model,token_type,quantity,amount_usd\n2025-11-03,openai,gpt-4o,input,1000,0.0025\n"}))
     }),
     case("GET", "/api/v1/orgs/{org_id}/billing/reconciliation", "UNNOOO", none),
+    // reports (org-scoped: every org role reads; team-only members do not)
+    case("GET", "/api/v1/orgs/{org_id}/reports/usage", "UNNOOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/reports/egress", "UNNOOO", none),
 ];
 
 #[test]
@@ -296,6 +301,11 @@ async fn matrix_budgets_limits_policies() {
 #[tokio::test]
 async fn matrix_billing() {
     check_group(|c| c.path.contains("/billing/")).await;
+}
+
+#[tokio::test]
+async fn matrix_reports() {
+    check_group(|c| c.path.contains("/reports/")).await;
 }
 
 #[tokio::test]
