@@ -4,7 +4,7 @@
 #   ./bench/billing-rollup.sh        # ROWS=10000000 MONTH=2026-10-01 by default
 #
 # In a scratch database on a PostgreSQL server (BENCH_PG_SERVER, default the local one), it
-# applies Sluice's migrations with `sluice migrate`, then generates ROWS ledger rows spread over
+# applies Sluice's migrations (with psql, as scripts/dev-db.sh does), then generates ROWS ledger rows spread over
 # the month MONTH for 3 orgs × 5 teams × 4 keys, 6 models on 3 providers (two external, one
 # local), 4 data classes and 5 route reasons, with SQL (generate_series). The rows go into
 # usage_ledger one day per INSERT statement, so the roll-ups are maintained by the same trigger
@@ -18,7 +18,8 @@
 # bench/results/billing-rollup.md; docs/billing.md quotes the latest run.
 #
 # Variables: ROWS, MONTH (first day of a month), BENCH_PG_SERVER, BENCH_DB (dropped at the end
-# unless KEEP_DB=1), CARGO_TARGET_DIR. Debug builds: the time is spent in PostgreSQL.
+# unless KEEP_DB=1), CARGO_TARGET_DIR. A debug build of sluice-bench: the time is spent in
+# PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,14 +35,11 @@ log() { printf '\n==> %s\n' "$*" >&2; }
 psql_db() { psql "$URL" -qX -v ON_ERROR_STOP=1 "$@"; }
 now_ms() { date +%s%3N; }
 
-log "building sluice and sluice-bench (debug)"
-SQLX_OFFLINE=true cargo build -q -p sluice -p sluice-bench
-
 log "scratch database $DB"
 psql "$SERVER/postgres" -qX -v ON_ERROR_STOP=1 -c "drop database if exists $DB" -c "create database $DB"
 cleanup() { if [ "${KEEP_DB:-0}" != 1 ]; then psql "$SERVER/postgres" -qX -c "drop database if exists $DB" >/dev/null 2>&1 || true; fi; }
 trap cleanup EXIT
-DATABASE_URL=$URL "$TARGET/debug/sluice" migrate >/dev/null
+for migration in migrations/*.sql; do psql_db -f "$migration" >/dev/null; done
 
 log "tenants, providers and dimensions"
 psql_db <<SQL
@@ -115,6 +113,8 @@ COUNTS=$(psql_db -At -F '|' -c "select (select count(*) from usage_ledger), (sel
     pg_size_pretty(pg_total_relation_size('usage_ledger_y${MONTH:0:4}m${MONTH:5:2}')), pg_size_pretty(pg_total_relation_size('usage_rollup_daily'))")
 IFS='|' read -r LEDGER_ROWS ROLLUP_ROWS ORG_ROLLUP_ROWS EGRESS_ROWS LEDGER_SIZE ROLLUP_SIZE <<<"$COUNTS"
 
+log "building sluice-bench (debug)"
+SQLX_OFFLINE=true cargo build -q -p sluice-bench
 log "timing the report queries for one org over $FROM .. $TO"
 QUERIES=$(DATABASE_URL=$URL "$TARGET/debug/sluice-bench" rollup --org "$ORG" --from "$FROM" --to "$TO")
 

@@ -162,9 +162,10 @@ async fn usage_by_team_has_labels_totals_and_savings_in_exact_money() {
 #[tokio::test]
 async fn usage_by_every_dimension_and_filters() {
     let s = setup().await;
+    let (app, viewer, acme) = (&s.app, &s.viewer, s.acme);
     let get = |query: &str| {
-        let path = usage_path(s.acme, query);
-        async move { s.app.get_ok(&path, &s.viewer).await }
+        let path = usage_path(acme, query);
+        async move { app.get_ok(&path, viewer).await }
     };
     let by_day = get("group_by=day").await;
     assert_eq!(brief(&by_day), vec![row("2025-11-03", 3, "3.15", "6.50", "3.35"), row("2025-11-04", 3, "0.01", "0.60", "0.59")]);
