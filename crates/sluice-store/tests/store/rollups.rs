@@ -147,6 +147,9 @@ fn random_row(rng: &mut Rng, w: &World, base: DateTime<Utc>) -> (LedgerRow, &'st
     (row, reason)
 }
 
+/// Provider, trust tier, region, retention days, trains on data, zero data retention, data class.
+type EgressKey = (Uuid, Option<String>, Option<String>, Option<i32>, Option<bool>, Option<bool>, String);
+
 /// A roll-up table as JSON rows in a fixed order, for comparing whole tables.
 async fn table_json(conn: &mut Conn, query: &str) -> Value {
     let wrapped = format!("select coalesce(jsonb_agg(x order by x::text), '[]'::jsonb) from ({query}) x");
@@ -304,7 +307,7 @@ async fn roll_ups_equal_the_ledger_through_redeliveries_duplicates_and_concurren
     // Egress, per org, equals the Rust grouping of rows that went to a provider.
     for org in w.orgs {
         let got = rollups::egress_groups(&mut conn, org, november.0, november.1).await.unwrap();
-        let mut expected: BTreeMap<(Uuid, Option<String>, Option<String>, Option<i32>, Option<bool>, Option<bool>, String), (i64, i64, i64)> = BTreeMap::new();
+        let mut expected: BTreeMap<EgressKey, (i64, i64, i64)> = BTreeMap::new();
         for (r, _) in rows.iter().filter(|(r, _)| r.org_id == org && r.status != "invalid_request" && (november.0..=november.1).contains(&r.occurred_at.date_naive())) {
             let Some(provider) = r.provider_id else { continue };
             let terms = r.data_terms.clone().unwrap_or(Value::Null);
