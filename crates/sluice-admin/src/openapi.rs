@@ -19,7 +19,7 @@ use crate::routes;
     info(
         title = "Sluice admin API",
         description = "Control plane of the Sluice LLM gateway: organizations, teams, users, virtual keys, budgets, \
-                       rate limits, providers, models and prices, routing policies, invoice reconciliation, forecasts and alerts, and the audit log.\n\n\
+                       rate limits, providers, models and prices, routing policies, invoice reconciliation, usage and egress reports, forecasts and alerts, and the audit log.\n\n\
                        Errors always have the body `{\"error\": {\"code\", \"message\", \"fields\"?}}`. \
                        PATCH bodies: an absent field is unchanged, `null` clears it, a value sets it. \
                        POST requests accept an `Idempotency-Key` header: after a success, a retry with the same key and body \
@@ -40,7 +40,7 @@ use crate::routes;
         (name = "models", description = "Models and versioned prices"),
         (name = "policies", description = "Routing policies"),
         (name = "billing", description = "Provider invoice import and reconciliation with the usage ledger, burn-rate forecasts, \
-                                          budget-counter drift and negotiated prices"),
+                                          budget-counter drift, negotiated prices; usage, savings and egress reports"),
         (name = "webhooks", description = "Signed webhook delivery of budget alerts"),
         (name = "audit", description = "Audit log"),
         (name = "health", description = "Probes"),

@@ -100,6 +100,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(webhooks::create_webhook)
             .service(webhooks::list_webhooks)
             .service(webhooks::delete_webhook)
-            .service(webhooks::list_webhook_deliveries),
+            .service(webhooks::list_webhook_deliveries)
+
+            // reports from the daily roll-ups
+            .service(reports::usage_report)
+            .service(reports::egress_report),
     );
 }

@@ -8,11 +8,14 @@
 //!   report with the overhead as differences and ratios against the direct baseline.
 //! - `bare-proxy`: a proxy on the gateway's HTTP stack with none of its features, measured in
 //!   the same run as the floor any gateway on this stack and machine starts from.
+//! - `rollup`: the billing roll-up benchmark's timings (`bench/billing-rollup.sh`): report
+//!   queries over a month of a generated ledger, and ledger batch inserts with the roll-up trigger.
 
 mod bare_proxy;
 mod load;
 mod proc_stats;
 mod report;
+mod rollup;
 mod setup;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +35,8 @@ enum Command {
     Run(report::RunArgs),
     /// Serve the bare proxy (the baseline for the gateway's own cost).
     BareProxy(bare_proxy::BareArgs),
+    /// Time the usage and egress report queries (or ledger batch inserts) on a generated ledger.
+    Rollup(rollup::RollupArgs),
 }
 
 /// The same allocator as the `sluice` binary, so the bare proxy's figures compare like with like.
@@ -48,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Setup(args) => setup::run(args).await,
             Command::Run(args) => report::run(args).await,
+            Command::Rollup(args) => rollup::run(args).await,
             Command::BareProxy(_) => Ok(()),
         }
     })

@@ -1,5 +1,6 @@
 //! Billing logic that needs no database: reading providers' usage and cost exports into invoice
-//! lines, reconciling those lines with the usage ledger, reading LiteLLM price files, burn-rate
+//! lines, reconciling those lines with the usage ledger, reading LiteLLM price files, building
+//! the usage, savings and egress reports (with their CSV) from roll-up groups, burn-rate
 //! forecasts per budget and the rules of the alerts billing raises (spend anomaly, counter drift).
 //!
 //! The crate is pure: callers (the admin API, the CLI) fetch ledger aggregates and stored lines
@@ -15,6 +16,7 @@ pub mod line;
 pub mod litellm;
 pub mod model_name;
 pub mod reconcile;
+pub mod report;
 
 pub use import::{Format, ImportError, parse};
 pub use line::{InvoiceLine, TokenType};

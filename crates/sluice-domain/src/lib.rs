@@ -18,6 +18,7 @@ pub mod names;
 pub mod period;
 pub mod policy;
 pub mod provider;
+pub mod report;
 pub mod roles;
 pub mod virtual_key;
 

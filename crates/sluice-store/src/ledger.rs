@@ -49,10 +49,16 @@ pub struct LedgerRow {
 }
 
 /// Inserts the rows that are not there yet; returns how many were new.
+///
+/// Rows go in primary-key order: two batches sharing rows (a redelivery racing the original,
+/// the reconciler racing a shipper) then wait for each other's rows in the same order and cannot
+/// deadlock. The roll-up trigger (see `rollups`) runs in the same statement.
 pub async fn insert_batch(conn: &mut Conn, rows: &[LedgerRow]) -> Result<u64, StoreError> {
     if rows.is_empty() {
         return Ok(0);
     }
+    let mut rows: Vec<&LedgerRow> = rows.iter().collect();
+    rows.sort_by_key(|r| (r.request_id, r.occurred_at));
     macro_rules! column {
         ($field:ident) => {
             rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>()

@@ -31,6 +31,7 @@ pub mod policies;
 pub mod providers;
 pub mod rate_limits;
 pub mod replay;
+pub mod rollups;
 pub mod sessions;
 pub mod snapshot;
 pub mod spend;

@@ -40,7 +40,8 @@ pub enum Command {
     },
     /// Print the admin API's OpenAPI document (JSON) to stdout.
     Openapi,
-    /// Provider invoices: import exports, reconcile them with the ledger, refresh prices.
+    /// Billing: import provider exports, reconcile them with the ledger, refresh prices, and
+    /// usage, savings and egress reports.
     Billing {
         #[command(subcommand)]
         command: BillingCommand,
@@ -96,6 +97,70 @@ pub enum BillingCommand {
         #[command(subcommand)]
         command: BillingPricesCommand,
     },
+    /// Usage, savings and egress reports from the daily roll-ups.
+    Report {
+        #[command(subcommand)]
+        command: BillingReportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingReportCommand {
+    /// Requests, tokens, cost and savings against the org's default model, per day, team, key,
+    /// model, provider, data class or route reason.
+    Usage(BillingUsageArgs),
+    /// Which requests left the environment, through which provider, region and data terms,
+    /// per data class.
+    Egress(BillingEgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BillingUsageArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// day, team, key, model, provider, data_class or route_reason.
+    #[arg(long)]
+    pub group_by: String,
+    /// Only this team's requests (id).
+    #[arg(long)]
+    pub team_id: Option<String>,
+    /// Only this virtual key's requests (id).
+    #[arg(long)]
+    pub key_id: Option<String>,
+    /// Only requests routed to this model.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Only requests sent to this provider (id).
+    #[arg(long)]
+    pub provider_id: Option<String>,
+    /// Only requests of this data class.
+    #[arg(long)]
+    pub data_class: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BillingEgressArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// What every report takes: whose, which days, which format.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Organization id or slug.
+    #[arg(long)]
+    pub org: String,
+    /// First day (UTC, YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub from: String,
+    /// Last day (UTC, YYYY-MM-DD), inclusive.
+    #[arg(long)]
+    pub to: String,
+    /// table, json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ pub mod provider_input;
 pub mod provider_url;
 pub mod providers;
 pub mod rate_limits;
+pub mod reports;
 mod target;
 pub mod teams;
 pub mod users;

@@ -22,6 +22,7 @@ mod orgs;
 mod policies;
 mod providers;
 mod rate_limits;
+mod reports;
 mod teams;
 mod users;
 mod what_if;

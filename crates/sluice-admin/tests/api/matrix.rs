@@ -114,8 +114,10 @@ impl Fixture {
             .replace("{provider_id}", &provider.to_string())
             .replace("{model_id}", &self.model.to_string())
             .replace("{webhook_id}", &self.webhook.to_string())
-            // The reconciliation report needs its period.
+            // The reconciliation and the reports need their period (and grouping).
             + if case.path.ends_with("/billing/reconciliation") { "?from=2025-11-01&to=2025-11-30" } else { "" }
+            + if case.path.ends_with("/reports/usage") { "?from=2025-11-01&to=2025-11-30&group_by=team" } else { "" }
+            + if case.path.ends_with("/reports/egress") { "?from=2025-11-01&to=2025-11-30" } else { "" }
     }
 
     async fn audit_rows(&self) -> i64 {
@@ -264,6 +266,9 @@ const CASES: &[Case] = &[
     case("GET", "/api/v1/orgs/{org_id}/webhooks", "UNFFOO", none),
     case("DELETE", "/api/v1/orgs/{org_id}/webhooks/{webhook_id}", "UNFFOO", none),
     case("GET", "/api/v1/orgs/{org_id}/webhooks/{webhook_id}/deliveries", "UNFFOO", none),
+    // reports (org-scoped: every org role reads; team-only members do not)
+    case("GET", "/api/v1/orgs/{org_id}/reports/usage", "UNNOOO", none),
+    case("GET", "/api/v1/orgs/{org_id}/reports/egress", "UNNOOO", none),
 ];
 
 #[test]

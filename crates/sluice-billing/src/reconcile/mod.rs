@@ -11,9 +11,9 @@
 //! 3. A cell on both sides is `quantity_mismatch` when both sides have quantities and they
 //!    differ, else `price_mismatch` when both have amounts and they differ, else `matched`.
 //!
-//! Cache writes are folded into input before comparing, because the ledger counts them as input
-//! (the gateway charges them at the input price); a provider that prices them higher therefore
-//! shows as a `price_mismatch` on input — which is what happened.
+//! Cache writes are a token kind of their own on both sides: the ledger records them apart from
+//! other input (`cache_write_input_tokens`) and prices them at the cache-write price, as
+//! Anthropic's exports bill them.
 //!
 //! Every sum is an integer, so totals are exact and the per-class differences add up to the
 //! total difference.
@@ -81,10 +81,6 @@ impl Options {
     }
 }
 
-fn fold(token_type: &TokenType) -> TokenType {
-    if *token_type == TokenType::CacheWrite { TokenType::Input } else { token_type.clone() }
-}
-
 /// Reconciles ledger groups with invoice lines.
 pub fn reconcile(ledger: &[LedgerGroup], invoice: &[InvoiceLine], options: &Options) -> Report {
     let mut findings = Vec::new();
@@ -92,7 +88,7 @@ pub fn reconcile(ledger: &[LedgerGroup], invoice: &[InvoiceLine], options: &Opti
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut duplicates: BTreeMap<Key, Side> = BTreeMap::new();
     for line in invoice {
-        let key = (line.provider.to_ascii_lowercase(), canonical(&line.model), line.day(), fold(&line.token_type), options.scope_of(line));
+        let key = (line.provider.to_ascii_lowercase(), canonical(&line.model), line.day(), line.token_type.clone(), options.scope_of(line));
         let copies = seen.entry(line.content()).or_insert(0);
         *copies += 1;
         let side = if *copies > 1 { duplicates.entry(key).or_default() } else { invoice_cells.entry(key).or_default() };

@@ -28,9 +28,11 @@ fn group(provider: &str, model: &str, d: u32, tokens: [i64; 3], amounts: [&str; 
         requests: 10,
         uncached_input_tokens: tokens[0],
         cached_input_tokens: tokens[1],
+        cache_write_input_tokens: 0,
         output_tokens: tokens[2],
         uncached_input_amount: Some(input_amount),
         cached_input_amount: Some(cached_amount),
+        cache_write_input_amount: Some(Money::ZERO),
         output_amount: Some(output_amount),
         charged: input_amount.saturating_add(cached_amount).saturating_add(output_amount),
     }
@@ -177,15 +179,25 @@ fn spend_under_another_project_is_missing_in_the_ledger_when_sluice_scopes_are_k
 }
 
 #[test]
-fn cache_writes_are_compared_as_input_and_priced_differences_show() {
-    let ledger = vec![group("anthropic", "claude-sonnet-4-5", 3, [1_100_000, 0, 0], ["3.30", "0", "0"])];
-    // Anthropic bills 1M uncached input at $3 and 100k cache writes at $3.75/M.
+fn cache_writes_are_a_token_kind_of_their_own() {
+    // 1M uncached input at $3 and 100k cache writes at $3.75/M, recorded apart by the ledger.
+    let mut sonnet = group("anthropic", "claude-sonnet-4-5", 3, [1_000_000, 0, 0], ["3.00", "0", "0"]);
+    sonnet.cache_write_input_tokens = 100_000;
+    sonnet.cache_write_input_amount = Some(usd("0.375"));
+    let exact = Options { tolerance: Tolerance::new("0", "0", 0).unwrap(), ..Options::default() };
     let invoice = vec![
         line("anthropic", "claude-sonnet-4-5-20250929", 3, TokenType::Input, 1_000_000, usd("3.00")),
         line("anthropic", "claude-sonnet-4-5-20250929", 3, TokenType::CacheWrite, 100_000, usd("0.375")),
     ];
-    let report = reconcile(&ledger, &invoice, &Options { tolerance: Tolerance::new("0", "0", 0).unwrap(), ..Options::default() });
-    assert_eq!(not_matched(&report), vec![(FindingClass::PriceMismatch, "claude-sonnet-4-5".into(), day(3), "input".into(), Some(0), Some(usd("0.075")))]);
+    let report = reconcile(std::slice::from_ref(&sonnet), &invoice, &exact);
+    assert!(not_matched(&report).is_empty(), "{:?}", not_matched(&report));
+    let write = report.findings.iter().find(|f| f.token_type == TokenType::CacheWrite).unwrap();
+    assert_eq!((write.ledger_quantity, write.ledger_amount), (Some(100_000), Some(usd("0.375"))));
+    // A provider billing cache writes at twice the price shows as a price mismatch on them alone.
+    let mut dearer = invoice.clone();
+    dearer[1].amount = Some(usd("0.75"));
+    let report = reconcile(&[sonnet], &dearer, &exact);
+    assert_eq!(not_matched(&report), vec![(FindingClass::PriceMismatch, "claude-sonnet-4-5".into(), day(3), "cache_write".into(), Some(0), Some(usd("0.375")))]);
 }
 
 #[test]

@@ -139,3 +139,23 @@ async fn invoice_lines_and_batches_are_stored_once_per_org() {
     assert_eq!(invoices::invoiced_providers(&mut conn, acme).await.unwrap(), ["openai"]);
     assert_eq!(invoices::list_imports(&mut conn, acme, 10).await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn daily_groups_price_cache_writes_as_their_own_token_type() {
+    let db = db().await;
+    let acme = org(&db, "acme").await;
+    let mut conn = db.acquire().await.unwrap();
+    let anthropic = invoices_provider(&mut conn, "anthropic").await;
+    // claude-sonnet-4-5 as seeded: $3 input, $0.30 cache reads, $3.75 cache writes, $15 output per million.
+    let row = LedgerRow { cache_write_input_tokens: 300, ..request(acme, anthropic, "claude-sonnet-4-5", 1, (1_000, 200, 10)) };
+    ledger::insert_batch(&mut conn, &[row]).await.unwrap();
+    let from = Utc.with_ymd_and_hms(2025, 11, 1, 0, 0, 0).unwrap();
+    let until = Utc.with_ymd_and_hms(2025, 12, 1, 0, 0, 0).unwrap();
+    let groups = ledger_daily::daily_groups(&mut conn, acme, from, until, None).await.unwrap();
+    let g = &groups[0];
+    assert_eq!((g.uncached_input_tokens, g.cached_input_tokens, g.cache_write_input_tokens, g.output_tokens), (500, 200, 300, 10));
+    assert_eq!(
+        (g.uncached_input_nano, g.cached_input_nano, g.cache_write_input_nano, g.output_nano),
+        (Some(500 * 3_000), Some(200 * 300), Some(300 * 3_750), Some(10 * 15_000))
+    );
+}

@@ -1,6 +1,9 @@
-//! `sluice billing …`: importing provider exports, reconciling them with the ledger and
-//! refreshing the price book, straight against the database. Glue only: the same functions
-//! serve the admin API (`sluice_admin::resources::billing`), so both give the same answers.
+//! `sluice billing …`: importing provider exports, reconciling them with the ledger,
+//! refreshing the price book and the reports (`billing/report.rs`), straight against the
+//! database. Glue only: the same functions serve the admin API
+//! (`sluice_admin::resources::billing`), so both give the same answers.
+
+pub mod report;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

@@ -21,7 +21,7 @@ use sluice_domain::credentials::CredentialCipher;
 use sluice_domain::provider::TrustTier;
 use sluice_quota::redis_store::{RedisQuota, RedisQuotaConfig};
 
-use crate::cli::{AdminCommand, BillingCommand, BillingPricesCommand, Cli, Command, CommonArgs, RouteCommand};
+use crate::cli::{AdminCommand, BillingCommand, BillingPricesCommand, BillingReportCommand, Cli, Command, CommonArgs, RouteCommand};
 use crate::generated_secrets;
 use crate::settings::{Overrides, Settings, decode_credential_key};
 use crate::telemetry;
@@ -68,6 +68,14 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Billing { command: BillingCommand::Prices { command: BillingPricesCommand::Refresh { file, dry_run, common } } } => {
             billing::refresh_prices(load(config, &data_dir_only(common))?, &file, dry_run).await
+        }
+        Command::Billing { command: BillingCommand::Report { command: BillingReportCommand::Usage(args) } } => {
+            let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.report.common.data_dir.clone() }))?;
+            billing::report::usage(settings, args).await
+        }
+        Command::Billing { command: BillingCommand::Report { command: BillingReportCommand::Egress(args) } } => {
+            let settings = load(config, &data_dir_only(CommonArgs { data_dir: args.report.common.data_dir.clone() }))?;
+            billing::report::egress(settings, args).await
         }
         Command::Openapi => openapi::run(),
         Command::Route { command: RouteCommand::Classify { policy } } => route::classify(policy.as_deref()),

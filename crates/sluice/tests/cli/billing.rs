@@ -1,7 +1,9 @@
-//! `sluice billing import | reconcile | prices refresh` as an operator runs them, against a fresh
-//! database: idempotent imports, the reconciliation in JSON and as a table, and a price refresh
-//! that adds a version only where the file differs.
+//! `sluice billing import | reconcile | prices refresh | report` as an operator runs them, against
+//! a fresh database: idempotent imports, the reconciliation in JSON and as a table, a price
+//! refresh that adds a version only where the file differs, and the usage and egress reports in
+//! each format.
 
+use chrono::{TimeZone, Utc};
 use serde_json::Value;
 use sluice_store::{Db, Page, models, orgs};
 use uuid::Uuid;
@@ -18,6 +20,11 @@ fn run(url: &str, args: &[&str]) -> (bool, String, String) {
 }
 
 async fn migrated_with_org() -> (String, Db) {
+    let (url, db, _) = migrated_with_org_id().await;
+    (url, db)
+}
+
+async fn migrated_with_org_id() -> (String, Db, Uuid) {
     let url = fresh_database().await;
     let (ok, _, stderr) = run(&url, &["migrate"]);
     assert!(ok, "{stderr}");
@@ -25,7 +32,7 @@ async fn migrated_with_org() -> (String, Db) {
     let mut conn = db.acquire().await.unwrap();
     let org = orgs::NewOrg { id: Uuid::now_v7(), name: "Acme", slug: "acme", time_zone: "UTC", quota_failure_mode: "deny", prompt_logging: false };
     orgs::insert(&mut conn, &org).await.unwrap();
-    (url, db)
+    (url, db, org.id)
 }
 
 #[tokio::test]
@@ -142,4 +149,57 @@ async fn forecast_and_drift_commands_report_every_budget() {
     // Redis has no counter yet: it lags the ledger by everything.
     assert_eq!((drift[0]["counter_usd"].as_str(), drift[0]["ledger_usd"].as_str(), drift[0]["difference_usd"].as_str()), (Some("0.00"), Some("48.00"), Some("-48.00")));
     assert_eq!(drift[0]["exceeds_tolerance"], true);
+}
+
+#[tokio::test]
+async fn reports_print_usage_and_egress_as_table_json_and_csv() {
+    let (url, db, org) = migrated_with_org_id().await;
+    let mut conn = db.acquire().await.unwrap();
+    let openai: Uuid = provider_id(&mut conn, "openai").await;
+    let at = Utc.with_ymd_and_hms(2025, 11, 3, 12, 0, 0).unwrap();
+    let terms = serde_json::json!({"provider": "openai", "trust_tier": "external", "region": "us", "retention_days": 30, "trains_on_data": false, "zero_data_retention": false});
+    let rows: Vec<_> = [(2_500_000_000, Some(10_000_000_000)), (500_000_000, None)]
+        .into_iter()
+        .map(|(cost, counterfactual)| sluice_store::ledger::LedgerRow {
+            input_tokens: 1_000,
+            output_tokens: 100,
+            cost_nano: cost,
+            counterfactual_cost_nano: counterfactual,
+            data_terms: Some(terms.clone()),
+            ..sluice_testkit::ledger_row(org, openai, "gpt-4o", at)
+        })
+        .collect();
+    sluice_store::ledger::insert_batch(&mut conn, &rows).await.unwrap();
+
+    let usage = ["billing", "report", "usage", "--org", "acme", "--from", "2025-11-01", "--to", "2025-11-30", "--group-by", "model"];
+    let (ok, stdout, stderr) = run(&url, &[&usage[..], &["--format", "json"]].concat());
+    assert!(ok, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((report["rows"][0]["key"].as_str(), report["rows"][0]["requests"].as_i64()), (Some("gpt-4o"), Some(2)));
+    assert_eq!((report["totals"]["cost_usd"].as_str(), report["totals"]["counterfactual_cost_usd"].as_str(), report["totals"]["saved_usd"].as_str()), (Some("3.00"), Some("10.50"), Some("7.50")));
+    let (ok, stdout, _) = run(&url, &[&usage[..], &["--format", "csv"]].concat());
+    assert!(ok);
+    assert_eq!(stdout.lines().nth(1), Some("gpt-4o,,2,0,2000,200,0,0,3.00,10.50,7.50"));
+    assert_eq!(stdout.lines().last(), Some("total,,2,0,2000,200,0,0,3.00,10.50,7.50"));
+    let (ok, stdout, _) = run(&url, &usage);
+    assert!(ok && stdout.contains("usage by model 2025-11-01 .. 2025-11-30") && stdout.contains("gpt-4o") && stdout.contains("7.50"), "{stdout}");
+
+    let egress = ["billing", "report", "egress", "--org", "acme", "--from", "2025-11-01", "--to", "2025-11-30"];
+    let (ok, stdout, stderr) = run(&url, &[&egress[..], &["--format", "json"]].concat());
+    assert!(ok, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((report["rows"][0]["provider_name"].as_str(), report["rows"][0]["left_environment"].as_bool()), (Some("openai"), Some(true)));
+    let (ok, stdout, _) = run(&url, &egress);
+    assert!(ok && stdout.contains("openai") && stdout.contains("total: 2 requests, 2000 input tokens, 200 output tokens"), "{stdout}");
+
+    // Bad flags get the API's field messages.
+    let (ok, _, stderr) = run(&url, &["billing", "report", "usage", "--org", "acme", "--from", "2025-11-01", "--to", "2025-11-30", "--group-by", "week"]);
+    assert!(!ok && stderr.contains("group_by: must be one of day"), "{stderr}");
+    let (ok, _, stderr) = run(&url, &[&egress[..], &["--format", "pdf"]].concat());
+    assert!(!ok && stderr.contains("--format"), "{stderr}");
+}
+
+async fn provider_id(conn: &mut sluice_store::Conn, name: &str) -> Uuid {
+    let page = sluice_store::Page { after: None, limit: 50 };
+    sluice_store::providers::list(conn, &Default::default(), page).await.unwrap().into_iter().find(|p| p.name == name).unwrap().id
 }

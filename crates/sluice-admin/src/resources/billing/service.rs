@@ -135,9 +135,11 @@ pub async fn reconcile(conn: &mut Conn, org_id: Uuid, period: &Period, provider:
             requests: g.requests,
             uncached_input_tokens: g.uncached_input_tokens,
             cached_input_tokens: g.cached_input_tokens,
+            cache_write_input_tokens: g.cache_write_input_tokens,
             output_tokens: g.output_tokens,
             uncached_input_amount: g.uncached_input_nano.map(Money::from_nanos),
             cached_input_amount: g.cached_input_nano.map(Money::from_nanos),
+            cache_write_input_amount: g.cache_write_input_nano.map(Money::from_nanos),
             output_amount: g.output_nano.map(Money::from_nanos),
             charged: Money::from_nanos(g.cost_nano),
         })
