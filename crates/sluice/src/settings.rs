@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
-    /// Human-readable lines for a terminal.
+    /// Human-readable lines for a terminal (`text` is accepted as well).
+    #[serde(alias = "text")]
     Pretty,
     /// One JSON object per line, for log collectors.
     Json,
@@ -38,6 +39,8 @@ pub struct Settings {
     pub redis_url: Option<SecretString>,
     /// Longest wait for Redis on the request path; past it the request fails closed.
     pub redis_timeout_ms: u64,
+    /// `redis_url` is a seed node of a Redis Cluster (several comma-separated URLs always are).
+    pub redis_cluster: bool,
     /// How many gateway replicas share Redis: during a Redis outage, orgs in `local` failure
     /// mode get this share of their limits and remaining budgets on each replica.
     pub gateway_replicas: u32,
@@ -45,6 +48,9 @@ pub struct Settings {
     /// Unset: requests to unpriced models are refused.
     pub unpriced_model_ceiling_usd: Option<String>,
     pub log_format: LogFormat,
+    /// OTLP/HTTP endpoint (e.g. `http://collector:4318`) that receives request traces. Unset:
+    /// no traces are recorded or exported.
+    pub otlp_endpoint: Option<String>,
     /// HMAC key for console access tokens, at least 32 bytes. Generated into the data
     /// directory when absent; set it explicitly when running several admin replicas.
     pub jwt_secret: Option<SecretString>,
@@ -65,6 +71,7 @@ struct Defaults {
     data_dir: &'static str,
     database_max_connections: u32,
     redis_timeout_ms: u64,
+    redis_cluster: bool,
     gateway_replicas: u32,
     log_format: LogFormat,
     credential_key_id: &'static str,
@@ -78,6 +85,7 @@ const DEFAULTS: Defaults = Defaults {
     data_dir: ".sluice",
     database_max_connections: 10,
     redis_timeout_ms: 50,
+    redis_cluster: false,
     gateway_replicas: 1,
     log_format: LogFormat::Pretty,
     credential_key_id: "k1",
@@ -106,6 +114,8 @@ pub struct EnvVars(pub Vec<(String, String)>);
 /// Keys whose values are numbers; every other value stays a string (so a numeric-looking
 /// secret is not turned into a number).
 const NUMERIC_KEYS: &[&str] = &["database_max_connections", "redis_timeout_ms", "gateway_replicas", "access_token_ttl_secs", "refresh_token_ttl_secs"];
+/// Keys whose values are booleans (`true`/`false`, `1`/`0`).
+const BOOLEAN_KEYS: &[&str] = &["redis_cluster"];
 
 impl EnvVars {
     pub fn from_process() -> Self {
@@ -130,8 +140,10 @@ impl Provider for EnvVars {
                 _ if name == "DATABASE_URL" || name == "REDIS_URL" => name.to_lowercase(),
                 _ => continue,
             };
-            let value = match raw.parse::<u64>() {
-                Ok(n) if NUMERIC_KEYS.contains(&key.as_str()) => Value::from(n),
+            let value = match (raw.parse::<u64>(), raw.as_str()) {
+                (Ok(n), _) if NUMERIC_KEYS.contains(&key.as_str()) => Value::from(n),
+                (_, "true" | "1") if BOOLEAN_KEYS.contains(&key.as_str()) => Value::from(true),
+                (_, "false" | "0") if BOOLEAN_KEYS.contains(&key.as_str()) => Value::from(false),
                 _ => Value::from(raw.clone()),
             };
             dict.insert(key, value);
@@ -180,6 +192,12 @@ impl Settings {
         }
         if self.gateway_replicas == 0 {
             bail!("invalid configuration: gateway_replicas must be at least 1");
+        }
+        if let Some(endpoint) = &self.otlp_endpoint {
+            let has_host = ["http://", "https://"].iter().any(|scheme| endpoint.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()));
+            if !has_host {
+                bail!("invalid configuration: otlp_endpoint must be an http:// or https:// URL");
+            }
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: database_max_connections must be at least 1");
@@ -257,6 +275,19 @@ mod tests {
         assert_eq!((s.admin_addr.port(), s.gateway_addr.port()), (7000, 7001));
         let numeric = load(&[("SLUICE_DATABASE_MAX_CONNECTIONS", "3")], None).unwrap();
         assert_eq!(numeric.database_max_connections, 3);
+    }
+
+    #[test]
+    fn observability_and_cluster_settings() {
+        let s = load(&[], None).unwrap();
+        assert_eq!((s.redis_cluster, s.otlp_endpoint.as_deref(), s.log_format), (false, None, LogFormat::Pretty));
+        let s = load(&[("SLUICE_REDIS_CLUSTER", "true"), ("SLUICE_OTLP_ENDPOINT", "http://127.0.0.1:4318"), ("SLUICE_LOG_FORMAT", "json")], None).unwrap();
+        assert_eq!((s.redis_cluster, s.otlp_endpoint.as_deref(), s.log_format), (true, Some("http://127.0.0.1:4318"), LogFormat::Json));
+        assert_eq!(load(&[("SLUICE_LOG_FORMAT", "text")], None).unwrap().log_format, LogFormat::Pretty);
+        let err = load(&[("SLUICE_OTLP_ENDPOINT", "collector:4318")], None).unwrap_err().to_string();
+        assert!(err.contains("otlp_endpoint"), "{err}");
+        let err = load(&[("SLUICE_REDIS_CLUSTER", "maybe")], None).unwrap_err().to_string();
+        assert!(err.contains("redis_cluster"), "{err}");
     }
 
     #[test]

@@ -37,6 +37,9 @@ struct Settlement {
     unpriced_ceiling: Option<Money>,
     started: Instant,
     overhead_us: Option<i32>,
+    /// The request's span, kept open until the request is settled (a stream outlives its
+    /// handler), so the exported span covers the whole request and carries its token counts.
+    span: tracing::Span,
 }
 
 pub struct ReservationGuard {
@@ -47,7 +50,8 @@ impl ReservationGuard {
     /// Records the intent in the outbox and arms the guard.
     pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, unpriced_ceiling: Option<Money>, started: Instant) -> Self {
         outbox.intent(&reservation, &row);
-        Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, counterfactual: None, unpriced_ceiling, started, overhead_us: None }) }
+        let span = tracing::Span::current();
+        Self { settlement: Some(Settlement { quota, outbox, reservation, row, model, counterfactual: None, unpriced_ceiling, started, overhead_us: None, span }) }
     }
 
     pub fn set_counterfactual(&mut self, model: Option<Arc<ModelEntry>>) {
@@ -112,7 +116,9 @@ impl Drop for ReservationGuard {
 fn spawn_close(settlement: Settlement, end: End) {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) => {
-            handle.spawn(settlement.close(end));
+            // Settlement's own log lines belong to the request too.
+            let span = settlement.span.clone();
+            handle.spawn(tracing::Instrument::instrument(settlement.close(end), span));
         }
         // No runtime (process shutting down): the intent in the outbox settles it on restart.
         Err(_) => tracing::warn!(request_id = %settlement.reservation.request_id, "no runtime to settle a request; recovery will"),
@@ -137,7 +143,7 @@ async fn settle_tick() {
 
 impl Settlement {
     async fn close(self, end: End) {
-        let Settlement { quota, outbox, reservation, mut row, model, counterfactual, unpriced_ceiling, started, overhead_us } = self;
+        let Settlement { quota, outbox, reservation, mut row, model, counterfactual, unpriced_ceiling, started, overhead_us, span } = self;
         row.latency_ms = Some(i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX));
         if quota.is_shared() {
             settle_tick().await;
@@ -145,6 +151,7 @@ impl Settlement {
         row.overhead_us = overhead_us;
         let result = match end {
             End::Completed { usage, estimated, status, error_code } => {
+                super::trace::record_usage(&span, &usage);
                 let cost = actual_cost(&model, &usage, unpriced_ceiling);
                 row.input_tokens = i64::from(usage.prompt);
                 row.output_tokens = i64::from(usage.completion);
@@ -172,7 +179,7 @@ impl Settlement {
             tracing::warn!(request_id = %reservation.request_id, error = %err, "settling a reservation failed");
             row.error_code.get_or_insert_with(|| "settle_deferred_to_reconciler".to_owned());
         }
-        metrics::counter!("sluice_requests_total", "status" => row.status.clone()).increment(1);
+        crate::metrics_endpoint::handles().ledger_outcome(&row.status);
         outbox.complete(row);
     }
 }

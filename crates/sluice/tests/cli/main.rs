@@ -6,6 +6,7 @@ mod harness;
 mod billing;
 mod commands;
 mod crash;
+mod observability;
 mod replicas;
 mod route;
 mod sdk;
