@@ -82,8 +82,16 @@ fn register() -> GatewayMetrics {
     metrics::describe_gauge!("sluice_outbox_depth", "Finished requests whose ledger rows are not yet in PostgreSQL");
     metrics::describe_gauge!("sluice_requests_in_flight", "Admitted requests not yet finished");
     metrics::describe_gauge!("sluice_snapshot_age_seconds", metrics::Unit::Seconds, "Age of the configuration snapshot the gateway serves from");
+    // Counters recorded elsewhere only when something happens: registered at zero so that a
+    // dashboard (and `rate()`) sees them from the first scrape, not from the first incident.
     for mode in ["deny", "local", "allow"] {
         let _ = metrics::counter!("limiter_fail_mode_total", "mode" => mode);
+    }
+    for code in UPSTREAM_KINDS {
+        let _ = metrics::counter!("sluice_failovers_total", "code" => code);
+    }
+    for name in ["sluice_upstream_retries_total", "sluice_ledger_rows_written_total", "sluice_ledger_write_failures_total", "sluice_settle_failures_total"] {
+        let _ = metrics::counter!(name);
     }
     GatewayMetrics {
         http: HttpMetrics::register("sluice_gateway", &ROUTES),

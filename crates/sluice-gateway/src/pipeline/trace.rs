@@ -59,7 +59,7 @@ pub fn request_span(route: Route, request_id: RequestId) -> Span {
         otel.kind = "client",
         otel.status_code = Empty,
         http.response.status_code = Empty,
-        error.type = Empty,
+        "error.type" = Empty,
         gen_ai.operation.name = Empty,
         gen_ai.provider.name = Empty,
         gen_ai.system = Empty,
@@ -73,7 +73,7 @@ pub fn request_span(route: Route, request_id: RequestId) -> Span {
 /// What was asked: `operation` is `chat` or `embeddings`.
 pub fn record_request(span: &Span, operation: &'static str, requested_model: &str) {
     if genai() {
-        span.record("otel.name", format!("{operation} {requested_model}"));
+        span.record("otel.name", format!("{operation} {requested_model}").as_str());
         span.record("gen_ai.operation.name", operation);
         span.record("gen_ai.request.model", requested_model);
     }
