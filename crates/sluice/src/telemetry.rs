@@ -54,7 +54,7 @@ pub fn init(format: LogFormat, otlp_endpoint: Option<&str>) {
 /// Request spans and warnings, to the OTLP/HTTP endpoint.
 fn otel_layer<S>(endpoint: &str) -> anyhow::Result<Box<dyn Layer<S> + Send + Sync>>
 where
-    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    S: tracing::Subscriber + Send + Sync + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
 {
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()

@@ -11,6 +11,8 @@
 //! `http.response.status_code` and `error.type` on failures. Never a prompt, a completion, a key
 //! or a tenant's name: only model names, counts and codes.
 //!
+//! Integers are recorded as `i64`: the exporter turns `u64` values into strings.
+//!
 //! Cost: the span itself is created for every request (the request id must reach the logs). The
 //! GenAI attributes are only recorded when an exporter is on ([`enable_genai_attributes`], set
 //! by the binary when `SLUICE_OTLP_ENDPOINT` is configured), because each record formats a value
@@ -20,8 +22,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use sluice_domain::ids::RequestId;
 use sluice_domain::provider::ProviderKind;
+use opentelemetry::trace::TraceContextExt as _;
 use tracing::Span;
 use tracing::field::Empty;
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::metrics_endpoint::Route;
 use crate::providers::TokenUsage;
@@ -55,7 +59,6 @@ pub fn request_span(route: Route, request_id: RequestId) -> Span {
         "gateway_request",
         request_id = %request_id,
         http.route = route_template(route),
-        otel.name = Empty,
         otel.kind = "client",
         otel.status_code = Empty,
         http.response.status_code = Empty,
@@ -73,7 +76,9 @@ pub fn request_span(route: Route, request_id: RequestId) -> Span {
 /// What was asked: `operation` is `chat` or `embeddings`.
 pub fn record_request(span: &Span, operation: &'static str, requested_model: &str) {
     if genai() {
-        span.record("otel.name", format!("{operation} {requested_model}").as_str());
+        // The exporter starts its span when the request span is first entered, after which a
+        // recorded `otel.name` no longer renames it; rename the started span directly.
+        span.context().span().update_name(format!("{operation} {requested_model}"));
         span.record("gen_ai.operation.name", operation);
         span.record("gen_ai.request.model", requested_model);
     }
@@ -92,8 +97,8 @@ pub fn record_model(span: &Span, model: &ModelEntry) {
 /// The provider's token counts (or the gateway's estimate when it reported none).
 pub fn record_usage(span: &Span, usage: &TokenUsage) {
     if genai() {
-        span.record("gen_ai.usage.input_tokens", u64::from(usage.prompt));
-        span.record("gen_ai.usage.output_tokens", u64::from(usage.completion));
+        span.record("gen_ai.usage.input_tokens", i64::from(usage.prompt));
+        span.record("gen_ai.usage.output_tokens", i64::from(usage.completion));
     }
 }
 
@@ -101,7 +106,7 @@ pub fn record_usage(span: &Span, usage: &TokenUsage) {
 /// `upstream_timeout`, …), which also marks the span as failed.
 pub fn record_outcome(span: &Span, status: u16, error_code: Option<&'static str>) {
     if genai() {
-        span.record("http.response.status_code", u64::from(status));
+        span.record("http.response.status_code", i64::from(status));
         if let Some(code) = error_code {
             span.record("otel.status_code", "ERROR");
             span.record("error.type", code);
