@@ -287,7 +287,7 @@ mod tests {
         let err = load(&[("SLUICE_OTLP_ENDPOINT", "collector:4318")], None).unwrap_err().to_string();
         assert!(err.contains("otlp_endpoint"), "{err}");
         let err = load(&[("SLUICE_REDIS_CLUSTER", "maybe")], None).unwrap_err().to_string();
-        assert!(err.contains("redis_cluster"), "{err}");
+        assert!(err.contains("REDIS_CLUSTER"), "{err}");
     }
 
     #[test]
