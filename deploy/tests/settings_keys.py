@@ -12,10 +12,9 @@ from pathlib import Path
 # conventional names the binary maps to fields itself.
 NOT_FIELDS = {"SLUICE_CONFIG": None, "DATABASE_URL": "database_url", "REDIS_URL": "redis_url"}
 
-# Settings the manifests already wire for work that lands separately (the observability
-# branch: OTLP traces, Redis Cluster). Rendered only when an operator sets them; reported as a
-# warning, not an error, until settings.rs has the field.
-PENDING = {"otlp_endpoint", "redis_cluster"}
+# Settings the manifests may wire before settings.rs has the field (work landing separately):
+# reported as a warning, not an error. Empty now that every wired setting exists.
+PENDING: set = set()
 
 
 def settings_fields(repo: Path) -> set:

@@ -15,6 +15,7 @@ use crate::config::AdminConfig;
 use crate::console;
 use crate::error::ApiError;
 use crate::http::idempotency::idempotency;
+use crate::http::observe::{self, observe};
 use crate::routes;
 use crate::state::AppState;
 
@@ -27,6 +28,7 @@ impl Application {
     pub fn build(config: AdminConfig, db: Db, listener: TcpListener) -> anyhow::Result<Self> {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState::new(db, config).map_err(|e| anyhow::anyhow!("{e}"))?);
+        observe::register(&state.clone().into_inner());
         // The document is built once; Swagger UI is mounted before the `/api/v1` scope, which
         // would otherwise claim `/api/v1/openapi.json`.
         let api = crate::openapi::document();
@@ -43,6 +45,8 @@ impl Application {
                 // `/console/` (not API routes, so not in the OpenAPI document) or the API's 404.
                 .default_service(web::to(console::fallback))
                 .wrap(from_fn(idempotency))
+                // Inside the tracing span, so it can return the span's request id.
+                .wrap(from_fn(observe))
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?

@@ -80,7 +80,7 @@ impl Gateway {
         let port = listener.local_addr()?.port();
         tokens::warm_up();
         sluice_router::warm_up();
-        let _ = metrics_endpoint::handle();
+        let _ = metrics_endpoint::handles();
         let recovered = recovery::recover(&config.outbox_dir, &db, &quota).await?;
         if recovered != recovery::Recovered::default() {
             tracing::info!(completions = recovered.completions, interrupted = recovered.interrupted, "usage recovered from a previous run");
@@ -109,6 +109,7 @@ impl Gateway {
         } else {
             None
         };
+        metrics_endpoint::watch(&handle, &outbox);
         let refresher = spawn_refresher(db.clone(), cipher, handle.clone(), config.snapshot_full_reload, before_swap);
         let upstream = Arc::new(providers::upstream::Upstream::new(&config.upstream)?);
         let state = GatewayState { snapshot: handle, quota, outbox, config: Arc::new(config), alerts, upstream, budget_use: Arc::default() };

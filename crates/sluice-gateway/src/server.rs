@@ -52,10 +52,7 @@ async fn readyz(state: web::Data<GatewayState>) -> HttpResponse {
 }
 
 async fn metrics() -> HttpResponse {
-    match crate::metrics_endpoint::handle() {
-        Some(handle) => HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(handle.render()),
-        None => HttpResponse::ServiceUnavailable().finish(),
-    }
+    sluice_metrics::respond().await
 }
 
 /// Answers in Anthropic's shape when the caller evidently is an Anthropic client.

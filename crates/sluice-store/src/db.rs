@@ -11,6 +11,13 @@ use crate::StoreError;
 pub type Conn = sqlx::PgConnection;
 pub type Tx = sqlx::Transaction<'static, Postgres>;
 
+/// How much of the pool is in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub in_use: usize,
+    pub idle: usize,
+}
+
 /// The shared connection pool.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -65,6 +72,12 @@ impl Db {
 
     pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Postgres>, StoreError> {
         Ok(self.pool.acquire().await?)
+    }
+
+    /// Connections checked out and connections idle in the pool (for the pool gauges).
+    pub fn usage(&self) -> PoolUsage {
+        let (size, idle) = (self.pool.size(), self.pool.num_idle());
+        PoolUsage { in_use: usize::try_from(size).unwrap_or(usize::MAX).saturating_sub(idle), idle }
     }
 
     /// Cheap liveness probe for `/readyz`.

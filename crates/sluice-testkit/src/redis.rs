@@ -41,15 +41,7 @@ impl PrivateRedis {
 
     /// Sends one inline command and returns the first reply chunk ("" if the server is gone).
     pub fn command(&self, line: &str) -> String {
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
-        let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else { return String::new() };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-        if stream.write_all(line.as_bytes()).is_err() {
-            return String::new();
-        }
-        let mut buf = [0u8; 65536];
-        let n = stream.read(&mut buf).unwrap_or(0);
-        String::from_utf8_lossy(&buf[..n]).into_owned()
+        send_inline(self.port, line)
     }
 
     /// Starts a new, empty server on the same port (after `kill`).
@@ -79,4 +71,18 @@ impl Drop for PrivateRedis {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Sends one inline command to a loopback Redis and returns the first reply chunk ("" if the
+/// server is gone).
+pub(crate) fn send_inline(port: u16, line: &str) -> String {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else { return String::new() };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream.write_all(line.as_bytes()).is_err() {
+        return String::new();
+    }
+    let mut buf = [0u8; 65536];
+    let n = stream.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n]).into_owned()
 }

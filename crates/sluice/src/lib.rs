@@ -9,6 +9,7 @@ pub mod commands;
 pub mod database;
 pub mod embedded_postgres;
 pub mod generated_secrets;
+mod otlp_client;
 pub mod settings;
 pub mod telemetry;
 pub mod worker;
@@ -28,7 +29,9 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(commands::dispatch(cli)) {
+    let outcome = runtime.block_on(commands::dispatch(cli));
+    runtime.block_on(telemetry::shutdown());
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");

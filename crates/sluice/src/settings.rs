@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
-    /// Human-readable lines for a terminal.
+    /// Human-readable lines for a terminal (`text` is accepted as well).
+    #[serde(alias = "text")]
     Pretty,
     /// One JSON object per line, for log collectors.
     Json,
@@ -47,6 +48,8 @@ pub struct Settings {
     pub redis_url: Option<SecretString>,
     /// Longest wait for Redis on the request path; past it the request fails closed.
     pub redis_timeout_ms: u64,
+    /// `redis_url` is a seed node of a Redis Cluster (several comma-separated URLs always are).
+    pub redis_cluster: bool,
     /// How many gateway replicas share Redis: during a Redis outage, orgs in `local` failure
     /// mode get this share of their limits and remaining budgets on each replica.
     pub gateway_replicas: u32,
@@ -65,6 +68,9 @@ pub struct Settings {
     /// Unset: requests to unpriced models are refused.
     pub unpriced_model_ceiling_usd: Option<String>,
     pub log_format: LogFormat,
+    /// OTLP/HTTP endpoint (e.g. `http://collector:4318`) that receives request traces. Unset:
+    /// no traces are recorded or exported.
+    pub otlp_endpoint: Option<String>,
     /// HMAC key for console access tokens, at least 32 bytes. Generated into the data
     /// directory when absent; set it explicitly when running several admin replicas.
     pub jwt_secret: Option<SecretString>,
@@ -103,6 +109,7 @@ struct Defaults {
     database_acquire_timeout_ms: u64,
     database_statement_timeout_ms: u64,
     redis_timeout_ms: u64,
+    redis_cluster: bool,
     gateway_replicas: u32,
     snapshot_max_staleness_secs: u64,
     snapshot_reload_secs: u64,
@@ -129,6 +136,7 @@ const DEFAULTS: Defaults = Defaults {
     database_acquire_timeout_ms: 3000,
     database_statement_timeout_ms: 30_000,
     redis_timeout_ms: 50,
+    redis_cluster: false,
     gateway_replicas: 1,
     snapshot_max_staleness_secs: 300,
     snapshot_reload_secs: 30,
@@ -184,7 +192,7 @@ const NUMERIC_KEYS: &[&str] = &[
     "alert_anomaly_factor",
 ];
 /// Keys whose values are `true` or `false`.
-const BOOL_KEYS: &[&str] = &["webhook_allow_private_targets"];
+const BOOL_KEYS: &[&str] = &["webhook_allow_private_targets", "redis_cluster"];
 
 impl EnvVars {
     pub fn from_process() -> Self {
@@ -212,6 +220,7 @@ impl Provider for EnvVars {
             let value = match (raw.parse::<u64>(), raw.parse::<bool>()) {
                 (Ok(n), _) if NUMERIC_KEYS.contains(&key.as_str()) => Value::from(n),
                 (_, Ok(b)) if BOOL_KEYS.contains(&key.as_str()) => Value::from(b),
+                (_, Err(_)) if BOOL_KEYS.contains(&key.as_str()) && matches!(raw.as_str(), "1" | "0") => Value::from(raw == "1"),
                 _ => Value::from(raw.clone()),
             };
             dict.insert(key, value);
@@ -263,6 +272,12 @@ impl Settings {
         }
         if self.worker_interval_secs == 0 || self.worker_interval_secs > 7 * 24 * 3600 {
             bail!("invalid configuration: worker_interval_secs must be between 1 and 604800");
+        }
+        if let Some(endpoint) = &self.otlp_endpoint {
+            let has_host = ["http://", "https://"].iter().any(|scheme| endpoint.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()));
+            if !has_host {
+                bail!("invalid configuration: otlp_endpoint must be an http:// or https:// URL");
+            }
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: database_max_connections must be at least 1");
@@ -373,6 +388,19 @@ mod tests {
         assert_eq!((s.admin_addr.port(), s.gateway_addr.port()), (7000, 7001));
         let numeric = load(&[("SLUICE_DATABASE_MAX_CONNECTIONS", "3")], None).unwrap();
         assert_eq!(numeric.database_max_connections, 3);
+    }
+
+    #[test]
+    fn observability_and_cluster_settings() {
+        let s = load(&[], None).unwrap();
+        assert_eq!((s.redis_cluster, s.otlp_endpoint.as_deref(), s.log_format), (false, None, LogFormat::Pretty));
+        let s = load(&[("SLUICE_REDIS_CLUSTER", "true"), ("SLUICE_OTLP_ENDPOINT", "http://127.0.0.1:4318"), ("SLUICE_LOG_FORMAT", "json")], None).unwrap();
+        assert_eq!((s.redis_cluster, s.otlp_endpoint.as_deref(), s.log_format), (true, Some("http://127.0.0.1:4318"), LogFormat::Json));
+        assert_eq!(load(&[("SLUICE_LOG_FORMAT", "text")], None).unwrap().log_format, LogFormat::Pretty);
+        let err = load(&[("SLUICE_OTLP_ENDPOINT", "collector:4318")], None).unwrap_err().to_string();
+        assert!(err.contains("otlp_endpoint"), "{err}");
+        let err = load(&[("SLUICE_REDIS_CLUSTER", "maybe")], None).unwrap_err().to_string();
+        assert!(err.contains("REDIS_CLUSTER"), "{err}");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Liveness and readiness probes (outside `/api/v1`, no authentication).
+//! Liveness and readiness probes and Prometheus metrics (outside `/api/v1`, no authentication).
 
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
@@ -29,4 +29,12 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             HttpResponse::ServiceUnavailable().json(Health { status: "database unavailable" })
         }
     }
+}
+
+/// Prometheus metrics of this process in the text exposition format (`docs/observability.md`
+/// lists them). No tenant, key or user appears in any label.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain", body = String)))]
+#[get("/metrics")]
+pub async fn metrics() -> HttpResponse {
+    sluice_metrics::respond().await
 }

@@ -178,6 +178,7 @@ const CASES: &[Case] = &[
     // health and auth
     case("GET", "/healthz", "OOOOOO", none),
     case("GET", "/readyz", "OOOOOO", none),
+    case("GET", "/metrics", "OOOOOO", none),
     case("POST", "/api/v1/auth/login", "OOOOOO", |_| Some(json!({"email": "admin@acme.test", "password": PASSWORD}))),
     case("POST", "/api/v1/auth/refresh", "UUUUUU", |_| Some(json!({"refresh_token": "slr_not-a-real-token"}))),
     case("POST", "/api/v1/auth/logout", "UOOOOO", empty),

@@ -78,6 +78,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
         Dialect::OpenAi => Endpoint::Chat,
         Dialect::Anthropic => Endpoint::Messages,
     };
+    super::trace::record_request(&meta.span, "chat", &request.model);
     let snapshot = fresh_snapshot(state)?;
     let key = auth::authenticate(request_headers, &snapshot, endpoint)?;
     if request.model != AUTO {
@@ -160,6 +161,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
         let outcome = providers::chat(&state.upstream, ChatCall { model: &model, body: upstream_body, stream: request.stream, dialect: native }).await;
         match outcome {
             Err(err) if attempt + 1 < pool.len() && worth_failing_over(&err) => {
+                super::trace::record_upstream_error(&meta.span, upstream_code(&err));
                 metrics::counter!("sluice_failovers_total", "code" => upstream_code(&err)).increment(1);
                 tracing::info!(request_id = %meta.request_id, from = %model.name, to = %pool[attempt + 1].name, error = %upstream_code(&err), "failing over within the policy's pool");
                 attempt += 1;
@@ -169,6 +171,7 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
         }
     };
     let upstream_elapsed = upstream_started.elapsed();
+    super::trace::record_model(&meta.span, &model);
     let native = Dialect::native_to(model.provider.kind);
     let (surface, wants_usage, prompt_estimate) = (request.dialect, request.wants_stream_usage, request.prompt_tokens);
 
@@ -204,12 +207,13 @@ pub async fn chat(state: &GatewayState, request_headers: &HeaderMap, request: Ch
             headers::cost(&mut response, cost, overhead_us);
             headers::rate_limits(&mut response, &grant.rates);
             guard.finish(End::Completed { usage, estimated, status: "ok", error_code: None });
-            metrics::histogram!("sluice_gateway_overhead_seconds").record(overhead_us as f64 / 1e6);
+            crate::metrics_endpoint::handles().overhead(std::time::Duration::from_micros(overhead_us));
             Ok(response.content_type("application/json").body(body))
         }
         Ok(ChatOutcome::Stream(events)) => {
             let overhead_us = before_upstream.as_micros() as u64;
             guard.set_overhead(overhead_us);
+            crate::metrics_endpoint::handles().overhead(before_upstream);
             let mut response = HttpResponse::Ok();
             headers::routing(&mut response, &request_id, &model);
             headers::decision(&mut response, &routing.decision);

@@ -25,6 +25,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
     let snapshot = fresh_snapshot(state)?;
     let key = auth::authenticate(request_headers, &snapshot, Endpoint::Embeddings)?;
     let request = EmbeddingsRequest::parse(body)?;
+    super::trace::record_request(&meta.span, "embeddings", &request.model);
     let model = resolve_model(&snapshot, &key, &request.model, ModelMode::Embedding)?;
     // Inputs are data too: the named model must be allowed to receive their class.
     let routing = routing::route_embeddings(&snapshot, &key, &request.model, &request.inputs)?;
@@ -54,6 +55,7 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
     upstream_body.insert("model".to_owned(), serde_json::Value::from(model.upstream_name.as_str()));
     let outcome = providers::embeddings(&state.upstream, EmbeddingsCall { model: &model, body: upstream_body, inputs: &request.inputs }).await;
     let upstream_elapsed = upstream_started.elapsed();
+    super::trace::record_model(&meta.span, &model);
     let request_id = meta.request_id.to_string();
     match outcome {
         Err(err) => {
@@ -66,7 +68,9 @@ pub async fn embeddings(state: &GatewayState, request_headers: &HeaderMap, body:
                 Some(usage) => (usage, false),
                 None => (TokenUsage { prompt, ..TokenUsage::default() }, true),
             };
-            let overhead_us = meta.started.elapsed().saturating_sub(upstream_elapsed).as_micros() as u64;
+            let overhead = meta.started.elapsed().saturating_sub(upstream_elapsed);
+            crate::metrics_endpoint::handles().overhead(overhead);
+            let overhead_us = overhead.as_micros() as u64;
             guard.set_overhead(overhead_us);
             let cost = guard.cost_of(&usage);
             let mut response = HttpResponse::Ok();

@@ -37,6 +37,9 @@ struct Settlement {
     pricing: Pricing,
     started: Instant,
     overhead_us: Option<i32>,
+    /// The request's span, kept open until the request is settled (a stream outlives its
+    /// handler), so the exported span covers the whole request and carries its token counts.
+    span: tracing::Span,
 }
 
 /// What a request is charged at: the org's negotiated prices over the price book's, and the
@@ -61,7 +64,8 @@ impl ReservationGuard {
     /// Records the intent in the outbox and arms the guard.
     pub fn arm(quota: Arc<Quotas>, outbox: Outbox, reservation: Reservation, row: LedgerRow, model: Arc<ModelEntry>, pricing: Pricing, started: Instant) -> Self {
         outbox.intent(&reservation, &row);
-        let settlement = Settlement { quota, outbox, reservation, row, model, counterfactual: None, pricing, started, overhead_us: None };
+        let span = tracing::Span::current();
+        let settlement = Settlement { quota, outbox, reservation, row, model, counterfactual: None, pricing, started, overhead_us: None, span };
         Self { settlement: Some(settlement) }
     }
 
@@ -127,7 +131,9 @@ impl Drop for ReservationGuard {
 fn spawn_close(settlement: Settlement, end: End) {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) => {
-            handle.spawn(settlement.close(end));
+            // Settlement's own log lines belong to the request too.
+            let span = settlement.span.clone();
+            handle.spawn(tracing::Instrument::instrument(settlement.close(end), span));
         }
         // No runtime (process shutting down): the intent in the outbox settles it on restart.
         Err(_) => tracing::warn!(request_id = %settlement.reservation.request_id, "no runtime to settle a request; recovery will"),
@@ -152,7 +158,7 @@ async fn settle_tick() {
 
 impl Settlement {
     async fn close(self, end: End) {
-        let Settlement { quota, outbox, reservation, mut row, model, counterfactual, pricing, started, overhead_us } = self;
+        let Settlement { quota, outbox, reservation, mut row, model, counterfactual, pricing, started, overhead_us, span } = self;
         row.latency_ms = Some(i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX));
         if quota.is_shared() {
             settle_tick().await;
@@ -160,6 +166,7 @@ impl Settlement {
         row.overhead_us = overhead_us;
         let result = match end {
             End::Completed { usage, estimated, status, error_code } => {
+                super::trace::record_usage(&span, &usage);
                 let cost = pricing.cost(&model, &usage);
                 row.input_tokens = i64::from(usage.prompt);
                 row.output_tokens = i64::from(usage.completion);
@@ -187,7 +194,7 @@ impl Settlement {
             tracing::warn!(request_id = %reservation.request_id, error = %err, "settling a reservation failed");
             row.error_code.get_or_insert_with(|| "settle_deferred_to_reconciler".to_owned());
         }
-        metrics::counter!("sluice_requests_total", "status" => row.status.clone()).increment(1);
+        crate::metrics_endpoint::handles().ledger_outcome(&row.status);
         outbox.complete(row);
     }
 }

@@ -80,8 +80,21 @@ pub fn breaker_key(model: &ModelEntry) -> breaker::BreakerKey {
     breaker::BreakerKey { provider: model.provider.id, model: model.upstream_name.clone() }
 }
 
+/// Counts a failed call (after its retries) by provider kind and error kind.
+fn count_failure<T>(kind: sluice_domain::provider::ProviderKind, result: Result<T, UpstreamError>) -> Result<T, UpstreamError> {
+    if let Err(err) = &result {
+        crate::metrics_endpoint::handles().upstream_error(kind, crate::pipeline::chat::upstream_code(err));
+    }
+    result
+}
+
 /// Dispatches to the provider that serves the model.
 pub async fn chat(upstream: &upstream::Upstream, call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
+    let kind = call.model.provider.kind;
+    count_failure(kind, dispatch_chat(upstream, call).await)
+}
+
+async fn dispatch_chat(upstream: &upstream::Upstream, call: ChatCall<'_>) -> Result<ChatOutcome, UpstreamError> {
     match call.model.provider.kind {
         sluice_domain::provider::ProviderKind::Demo => Ok(demo::chat(&call)),
         sluice_domain::provider::ProviderKind::Anthropic => {
@@ -97,6 +110,11 @@ pub async fn chat(upstream: &upstream::Upstream, call: ChatCall<'_>) -> Result<C
 
 /// Embeddings: the provider's (OpenAI-shaped) body and the usage it reported, if any.
 pub async fn embeddings(upstream: &upstream::Upstream, call: EmbeddingsCall<'_>) -> Result<(Value, Option<TokenUsage>), UpstreamError> {
+    let kind = call.model.provider.kind;
+    count_failure(kind, dispatch_embeddings(upstream, call).await)
+}
+
+async fn dispatch_embeddings(upstream: &upstream::Upstream, call: EmbeddingsCall<'_>) -> Result<(Value, Option<TokenUsage>), UpstreamError> {
     match call.model.provider.kind {
         sluice_domain::provider::ProviderKind::Demo => {
             let (body, usage) = demo::embeddings(call.model, call.inputs);

@@ -37,6 +37,19 @@ impl SnapshotHandle {
     pub fn store_arc(&self, snapshot: Arc<Snapshot>) {
         self.0.store(snapshot);
     }
+
+    /// A handle that does not keep the snapshot alive (for the metrics scrape hook).
+    pub fn downgrade(&self) -> WeakSnapshotHandle {
+        WeakSnapshotHandle(Arc::downgrade(&self.0))
+    }
+}
+
+pub struct WeakSnapshotHandle(std::sync::Weak<ArcSwap<Snapshot>>);
+
+impl WeakSnapshotHandle {
+    pub fn upgrade(&self) -> Option<SnapshotHandle> {
+        self.0.upgrade().map(SnapshotHandle)
+    }
 }
 
 /// How long to gather notifications before reloading: a burst of admin writes costs one reload.

@@ -5,9 +5,10 @@
 //! holds has completed and every completion it holds has reached PostgreSQL — then nothing in it
 //! is needed for recovery any more.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
 use sluice_domain::ids::RequestId;
 use sluice_quota::Reservation;
@@ -50,6 +51,10 @@ struct State {
     segments: BTreeMap<u64, SegmentCounts>,
     /// Which segment holds each open intent.
     open: HashMap<RequestId, u64>,
+    /// When each completion not yet shipped was written, oldest first. The shipper takes
+    /// completions in order from one channel and acknowledges them in that order, so shipping
+    /// `n` rows retires the first `n` entries (the ledger-lag gauge reads the front).
+    unshipped_since: VecDeque<Instant>,
 }
 
 impl Outbox {
@@ -61,7 +66,7 @@ impl Outbox {
         let writer = WalWriter::create(wal::segment_path(dir, next))?;
         let mut segments = BTreeMap::new();
         segments.insert(next, SegmentCounts::default());
-        let state = State { writer, current: next, records_in_current: 0, segments, open: HashMap::new() };
+        let state = State { writer, current: next, records_in_current: 0, segments, open: HashMap::new(), unshipped_since: VecDeque::new() };
         let (tx, rx) = mpsc::unbounded_channel();
         let inner = Inner { dir: dir.to_owned(), state: Mutex::new(state), shipments: tx, _lock: lock };
         Ok((Self { inner: Arc::new(inner) }, rx))
@@ -113,6 +118,7 @@ impl Outbox {
         if let Some(counts) = state.segments.get_mut(&segment) {
             counts.unshipped += 1;
         }
+        state.unshipped_since.push_back(Instant::now());
         let intent_segment = state.open.remove(&RequestId::from(row.request_id));
         if let Some(counts) = intent_segment.and_then(|s| state.segments.get_mut(&s)) {
             counts.open_intents = counts.open_intents.saturating_sub(1);
@@ -127,6 +133,9 @@ impl Outbox {
     /// recover are deleted.
     pub fn shipped(&self, per_segment: &BTreeMap<u64, u64>) {
         let mut state = self.lock();
+        let shipped = usize::try_from(per_segment.values().sum::<u64>()).unwrap_or(usize::MAX);
+        let retired = shipped.min(state.unshipped_since.len());
+        state.unshipped_since.drain(..retired);
         for (segment, count) in per_segment {
             if let Some(counts) = state.segments.get_mut(segment) {
                 counts.unshipped = counts.unshipped.saturating_sub(*count);
@@ -153,8 +162,26 @@ impl Outbox {
         self.lock().segments.values().map(|c| c.unshipped).sum()
     }
 
+    /// How long the oldest completion not yet in PostgreSQL has waited (the ledger lag).
+    pub fn oldest_unshipped_age(&self) -> Option<Duration> {
+        self.lock().unshipped_since.front().map(Instant::elapsed)
+    }
+
+    /// A handle that does not keep the outbox (and its folder lock) alive.
+    pub fn downgrade(&self) -> WeakOutbox {
+        WeakOutbox(Arc::downgrade(&self.inner))
+    }
+
     /// Requests admitted and not yet completed (for graceful shutdown and metrics).
     pub fn in_flight(&self) -> usize {
         self.lock().open.len()
+    }
+}
+
+pub struct WeakOutbox(Weak<Inner>);
+
+impl WeakOutbox {
+    pub fn upgrade(&self) -> Option<Outbox> {
+        self.0.upgrade().map(|inner| Outbox { inner })
     }
 }

@@ -119,4 +119,19 @@ async fn metrics_expose_requests_overhead_and_quota_decisions() {
     for name in ["sluice_requests_total", "sluice_gateway_overhead_seconds_bucket", "sluice_ledger_rows_written_total", "sluice_snapshot_loaded_timestamp_seconds"] {
         assert!(text.contains(name), "{name} missing from /metrics:\n{text}");
     }
+    // Requests by route and status (a bad key is a 401), quota decisions, and the state gauges.
+    let ok = r#"sluice_gateway_http_requests_total{route="/v1/chat/completions",status="200"}"#;
+    let refused = r#"sluice_gateway_http_requests_total{route="/v1/chat/completions",status="401"}"#;
+    let admitted = r#"sluice_quota_decisions_total{outcome="admitted"}"#;
+    let (ok_before, refused_before, admitted_before) = (metric(&gw, ok).await, metric(&gw, refused).await, metric(&gw, admitted).await);
+    assert_eq!(gw.chat(&t.secret, chat_body("demo-small", "again")).await.status(), StatusCode::OK);
+    assert_eq!(gw.chat("sk-sluice-not-a-key", chat_body("demo-small", "x")).await.status(), StatusCode::UNAUTHORIZED);
+    assert!(metric(&gw, ok).await > ok_before);
+    assert!(metric(&gw, refused).await > refused_before);
+    assert!(metric(&gw, admitted).await > admitted_before);
+    let text = gw.client.get(format!("{}/metrics", gw.base)).send().await.unwrap().text().await.unwrap();
+    for name in ["sluice_snapshot_age_seconds ", "sluice_outbox_depth ", "sluice_ledger_lag_seconds ", "sluice_requests_in_flight ", "sluice_upstream_errors_total{"] {
+        assert!(text.contains(name), "{name} missing from /metrics");
+    }
+    assert!(!text.contains(&t.secret) && !text.contains(&t.org.to_string()), "no key or org in any label");
 }

@@ -165,3 +165,9 @@ pub fn messages_body(model: &str, text: &str) -> Value {
 pub fn chat_body(model: &str, text: &str) -> Value {
     json!({"model": model, "messages": [{"role": "user", "content": text}]})
 }
+
+/// The value of one series (`name{labels}` exactly as exposed) in a `/metrics` scrape, 0 if absent.
+pub async fn metric(gw: &TestGateway, series: &str) -> f64 {
+    let text = gw.client.get(format!("{}/metrics", gw.base)).send().await.unwrap().text().await.unwrap();
+    text.lines().find_map(|l| l.strip_prefix(series).and_then(|rest| rest.strip_prefix(' '))).map_or(0.0, |v| v.trim().parse().unwrap())
+}

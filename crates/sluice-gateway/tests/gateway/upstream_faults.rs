@@ -49,10 +49,14 @@ async fn three_500s_are_a_502_and_the_reservation_is_released() {
     let gw = spawn_with(|_| {}).await;
     let t = gw.tenant().await;
     gw.mock_models(&mock, &t.secret).await;
+    // The registry is shared by every test of this binary: compare before and after.
+    let series = r#"sluice_upstream_errors_total{provider="openai_compatible",kind="upstream_status"}"#;
+    let errors_before = crate::harness::metric(&gw, series).await;
     let (status, err) = error_of(gw.chat(&t.secret, chat_body(MODEL, "fail")).await).await;
     assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::BAD_GATEWAY, Some("upstream_error")));
     assert_eq!(mock.call_count(), 3, "at most three attempts");
     assert_released(&gw, t.key).await;
+    assert!(crate::harness::metric(&gw, series).await >= errors_before + 1.0, "one failed call (after its retries) counted");
 }
 
 #[tokio::test]

@@ -3,11 +3,13 @@
 //! turns its integer reply back into a `Decision`.
 //!
 //! The org must be listed in `sq1:lease-orgs` for the reconciler to find its leases. That set
-//! lives in another cluster slot, so listing is a separate command; it is sent at most every
+//! lives in another cluster slot, so listing is a command of its own, sent at most every
 //! [`LISTING_REFRESH`] per org and process (the set only grows, and `mark_synced` lists an org
-//! before the marker every admission requires), and then in the same round trip as the script,
-//! queued before it on the connection. If the script refuses, the org is merely listed with no
-//! leases, which costs the reconciler one empty range query.
+//! before the marker every admission requires). It is sent and answered *before* the script: on
+//! a cluster the two go to different nodes and could fail independently, and a reservation whose
+//! org is not listed would never be found by the reconciler if its gateway died. If the script
+//! then refuses, the org is merely listed with no leases, which costs the reconciler one empty
+//! range query. The extra round trip happens once per five minutes per org, not per request.
 
 use std::time::Duration;
 
@@ -71,22 +73,13 @@ impl<C: QuotaConnection> RedisQuota<C> {
         invocation.arg(u8::from(self.config.require_sync_marker));
 
         let mut conn = self.conn.clone();
-        let reply: Vec<i64> = if self.listing_due(org) {
-            let mut list_conn = self.conn.clone();
-            let (listed, reply) = self
-                .within(async {
-                    let mut sadd = redis::cmd("SADD");
-                    let listing = sadd.arg(keys::lease_orgs()).arg(org.to_string()).exec_async(&mut list_conn);
-                    // Polled first, so the SADD is queued on the multiplexed connection before the script.
-                    Ok(tokio::join!(listing, invocation.invoke_async::<Vec<i64>>(&mut conn)))
-                })
-                .await?;
-            listed.map_err(super::map_redis_error)?;
+        if self.listing_due(org) {
+            let mut sadd = redis::cmd("SADD");
+            sadd.arg(keys::lease_orgs()).arg(org.to_string());
+            self.within(sadd.exec_async(&mut conn)).await?;
             self.mark_listed(org);
-            reply.map_err(super::map_redis_error)?
-        } else {
-            self.within(invocation.invoke_async(&mut conn)).await?
-        };
+        }
+        let reply: Vec<i64> = self.within(invocation.invoke_async(&mut conn)).await?;
         decode(request, &plan, reply)
     }
 }

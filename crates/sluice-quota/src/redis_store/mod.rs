@@ -18,6 +18,7 @@
 //! | `sq1:{o:ORG}:r:<request>` | hash | what the request holds (below) | lease + record grace |
 //! | `sq1:{o:ORG}:leases` | zset | request ids by lease deadline (ms) | ≥ lease + record grace, renewed |
 //! | `sq1:lease-orgs` | set | orgs that have had leases | none (bounded by the number of orgs) |
+//! | `sq1:{o:ORG}:synced` | string | present once the org's counters were rebuilt | none |
 //!
 //! The reservation record has `team`, `key`, `reserved`, `granted`, `lease` and one field per
 //! counter it holds: `b:<budget key>` = `reserved|expire_at`, `p:<in-flight key>` = `1`,
@@ -28,27 +29,37 @@
 //!
 //! The record outlives its lease by `record_grace` (default one day) so that the reconciler,
 //! which lists expired leases through `sq1:lease-orgs` and the per-org zsets, can settle what a
-//! crashed gateway left open. `sq1:lease-orgs` is in another slot than the org's keys, so the
-//! gateway adds the org to it just before the admission script (a set add is idempotent) and
-//! never removes it: removing could race a concurrent admission.
+//! crashed gateway left open.
 //!
 //! Counters are a cache: Postgres is the source of truth for money, and `restore_spent`
 //! rebuilds `spent` from the ledger after Redis lost its data.
 //!
-//! Cluster seam: the store is generic over the connection ([`QuotaConnection`]); today it is a
-//! [`ConnectionManager`], and a `redis::cluster_async::ClusterConnection` fits the same slot
-//! because every script's keys share one hash tag.
+//! Redis Cluster. The store runs unchanged on a standalone server or a cluster (see
+//! `connection`: several comma-separated seed URLs, or the `cluster` flag). The rule that makes
+//! this safe: **no command, script or atomic pipeline names keys of two hash slots.** Every key of
+//! one org carries the org's hash tag, so each script call and each `MULTI` block stays in that
+//! org's slot (a close reads its keys from the record, which shares the tag — Redis checks the
+//! slot of undeclared keys too). The only keys outside an org's slot are `sq1:lease-orgs`, which
+//! is always written by a command of its own, *before* the admission it lists (so a lease can
+//! never exist unlisted, even when the two commands go to different nodes), and the per-org
+//! `synced` markers, which are read one command per org (never one multi-key `EXISTS`, never a
+//! pipeline spanning orgs). Nothing uses `KEYS`, `SCAN` over the keyspace or pub/sub: the
+//! reconciler walks `sq1:lease-orgs` with `SSCAN` and then each org's own zset, so it needs no
+//! node-by-node scan. An org's keys all live on one primary, which is what makes its admission
+//! atomic; spreading orgs over slots is what spreads the load.
 
 mod admit;
 mod close;
-mod reads;
+mod connection;
 mod keys;
+mod reads;
+
+pub use connection::{RedisLink, RedisTarget};
 
 use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{ErrorKind, RedisError, Script, ServerErrorKind};
 use sluice_domain::Money;
 use sluice_domain::ids::OrgId;
@@ -67,6 +78,9 @@ pub struct RedisQuotaConfig {
     /// Refuse (as `Unavailable`) admissions for orgs whose `synced` marker is missing, i.e. whose
     /// counters may have been lost. Gateways set the marker after rebuilding from the ledger.
     pub require_sync_marker: bool,
+    /// Treat a single configured URL as a seed node of a Redis Cluster (several comma-separated
+    /// URLs always mean a cluster).
+    pub cluster: bool,
 }
 
 impl Default for RedisQuotaConfig {
@@ -76,6 +90,7 @@ impl Default for RedisQuotaConfig {
             record_grace: Duration::from_secs(24 * 3600),
             period_grace: crate::plan::PERIOD_GRACE,
             require_sync_marker: true,
+            cluster: false,
         }
     }
 }
@@ -85,7 +100,7 @@ pub trait QuotaConnection: redis::aio::ConnectionLike + Clone + Send + Sync + 's
 
 impl<C: redis::aio::ConnectionLike + Clone + Send + Sync + 'static> QuotaConnection for C {}
 
-pub struct RedisQuota<C = ConnectionManager> {
+pub struct RedisQuota<C = RedisLink> {
     conn: C,
     config: RedisQuotaConfig,
     admit_script: Script,
@@ -101,19 +116,14 @@ impl<C> std::fmt::Debug for RedisQuota<C> {
     }
 }
 
-impl RedisQuota<ConnectionManager> {
-    /// A store on a single Redis server. It connects lazily and reconnects by itself, so it can
+impl RedisQuota<RedisLink> {
+    /// A store on a standalone server or a cluster (`urls`: one URL or comma-separated seed
+    /// nodes; see [`RedisTarget::parse`]). It connects lazily and reconnects by itself, so it can
     /// be created while Redis is down (its calls then report `Unavailable`). Call it inside a
-    /// Tokio runtime: the connection manager spawns its reconnection task there.
-    pub fn open(url: &str, config: RedisQuotaConfig) -> Result<Self, QuotaError> {
-        let client = redis::Client::open(url).map_err(|e| QuotaError::Internal(format!("invalid Redis URL: {}", e.category())))?;
-        let manager_config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(config.timeout))
-            .set_response_timeout(Some(config.timeout))
-            .set_number_of_retries(2)
-            .set_max_delay(Duration::from_millis(500));
-        let manager = ConnectionManager::new_lazy_with_config(client, manager_config).map_err(map_redis_error)?;
-        Ok(Self::new(manager, config))
+    /// Tokio runtime: the connection spawns its driver task there.
+    pub fn open(urls: &str, config: RedisQuotaConfig) -> Result<Self, QuotaError> {
+        let target = RedisTarget::parse(urls, config.cluster)?;
+        Ok(Self::new(RedisLink::open(&target, config.timeout)?, config))
     }
 }
 
@@ -157,13 +167,6 @@ fn millis(d: Duration) -> i64 {
     // Ten years: far beyond any lease, and far below 2^53 when added to a Unix time in ms.
     const MAX_MS: i64 = 10 * 365 * 24 * 3600 * 1000;
     i64::try_from(d.as_millis()).unwrap_or(MAX_MS).min(MAX_MS)
-}
-
-/// The cluster seam type-checks: a cluster connection is a `QuotaConnection`.
-#[cfg(test)]
-#[allow(dead_code)]
-fn cluster_connection_fits(conn: redis::cluster_async::ClusterConnection) -> RedisQuota<redis::cluster_async::ClusterConnection> {
-    RedisQuota::new(conn, RedisQuotaConfig::default())
 }
 
 impl<C: QuotaConnection> QuotaStore for RedisQuota<C> {

@@ -4,6 +4,9 @@
 //! org's zset, merges them oldest first and reads their records. A lease whose record has already
 //! expired (its reservation outlived lease + record grace) is removed from the zset on the way.
 //! Each Redis call has its own timeout here: the walk is a background job, not a request.
+//!
+//! Cluster: every command here names one key (the `MULTI` blocks of `write_spent` and
+//! `add_spent` name one budget key twice), so each goes to the node that owns it.
 
 use chrono::{DateTime, Utc};
 use sluice_domain::Money;
@@ -53,17 +56,21 @@ impl<C: QuotaConnection> RedisQuota<C> {
         self.within(pipe.exec_async(&mut conn)).await
     }
 
-    /// The orgs among `orgs` whose counters are not marked as rebuilt.
+    /// The orgs among `orgs` whose counters are not marked as rebuilt. One `EXISTS` per org, sent
+    /// concurrently (the multiplexed connection pipelines them per node): each marker lives in its
+    /// org's slot, so neither a multi-key `EXISTS` nor a pipeline over orgs would work on a cluster.
     pub async fn unsynced(&self, orgs: &[OrgId]) -> Result<Vec<OrgId>, QuotaError> {
-        let mut conn = self.conn.clone();
         let mut missing = Vec::new();
         for chunk in orgs.chunks(500) {
-            let mut pipe = redis::pipe();
-            for org in chunk {
-                pipe.cmd("EXISTS").arg(keys::synced(*org));
-            }
-            let present: Vec<bool> = self.within(pipe.query_async(&mut conn)).await?;
-            missing.extend(chunk.iter().zip(present).filter(|(_, p)| !p).map(|(o, _)| *o));
+            let checks = chunk.iter().map(|org| {
+                let mut conn = self.conn.clone();
+                async move {
+                    let present: bool = redis::cmd("EXISTS").arg(keys::synced(*org)).query_async(&mut conn).await?;
+                    Ok::<_, redis::RedisError>((*org, present))
+                }
+            });
+            let present = self.within(futures_util::future::try_join_all(checks)).await?;
+            missing.extend(present.into_iter().filter(|(_, p)| !p).map(|(o, _)| o));
         }
         Ok(missing)
     }

@@ -2,7 +2,8 @@
 //!
 //! `LocalHarness` drives `LocalQuota` from a hand-moved clock; `RedisHarness` starts a private
 //! `redis-server` on a free loopback port for each test (killed by PID when the harness drops)
-//! and lets real time pass, because the scripts read Redis `TIME`.
+//! and lets real time pass, because the scripts read Redis `TIME`; `ClusterHarness` does the same
+//! on a private three-node Redis Cluster.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -77,6 +78,40 @@ impl Harness for RedisHarness {
     async fn advance(&self, by: Duration) {
         tokio::time::sleep(by).await;
     }
+}
+
+/// A private Redis Cluster of three primaries (one store connected to all of them through the
+/// comma-separated seed list, exactly as the gateway's setting takes it).
+pub struct ClusterHarness {
+    /// Kept alive (and killed on drop) for as long as the harness.
+    _cluster: sluice_testkit::PrivateRedisCluster,
+    store: RedisQuota,
+}
+
+impl ClusterHarness {
+    pub fn start() -> Self {
+        let cluster = sluice_testkit::PrivateRedisCluster::start(3);
+        let store = cluster_store(&cluster, RedisQuotaConfig { require_sync_marker: false, ..RedisQuotaConfig::default() });
+        Self { _cluster: cluster, store }
+    }
+}
+
+impl Harness for ClusterHarness {
+    type Store = RedisQuota;
+    fn store(&self) -> &RedisQuota {
+        &self.store
+    }
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+    async fn advance(&self, by: Duration) {
+        tokio::time::sleep(by).await;
+    }
+}
+
+/// A store on the cluster with the functional timeout.
+pub fn cluster_store(cluster: &sluice_testkit::PrivateRedisCluster, config: RedisQuotaConfig) -> RedisQuota {
+    RedisQuota::open(&cluster.urls(), RedisQuotaConfig { timeout: FUNCTIONAL_TIMEOUT, ..config }).unwrap()
 }
 
 /// A private redis-server on a free loopback port, without persistence.

@@ -28,11 +28,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The quota store: Redis when `REDIS_URL` is set, in-process otherwise.
+/// The quota store: Redis (a server, or a cluster: several comma-separated URLs or
+/// `redis_cluster`) when `REDIS_URL` is set, in-process otherwise.
 pub fn quota(settings: &Settings) -> anyhow::Result<QuotaSource> {
     match &settings.redis_url {
         Some(url) => {
-            let config = RedisQuotaConfig { timeout: Duration::from_millis(settings.redis_timeout_ms), ..RedisQuotaConfig::default() };
+            let config = RedisQuotaConfig {
+                timeout: Duration::from_millis(settings.redis_timeout_ms),
+                cluster: settings.redis_cluster,
+                ..RedisQuotaConfig::default()
+            };
             QuotaSource::redis(url.expose_secret(), config).map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))
         }
         None => Ok(QuotaSource::local()),

@@ -91,7 +91,7 @@ fn data_dir_only(common: CommonArgs) -> Overrides {
 
 fn load(config: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Settings> {
     let settings = Settings::load(config, overrides)?;
-    telemetry::init(settings.log_format);
+    telemetry::init(settings.log_format, settings.otlp_endpoint.as_deref());
     Ok(settings)
 }
 

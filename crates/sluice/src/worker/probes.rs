@@ -9,13 +9,13 @@ use sluice_store::Db;
 
 pub fn server(db: Db, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
     // Install the recorder before the first job records anything.
-    let _ = sluice_gateway::metrics_endpoint::handle();
+    sluice_metrics::install();
     Ok(HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(db.clone()))
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
-            .route("/metrics", web::get().to(metrics))
+            .route("/metrics", web::get().to(sluice_metrics::respond))
     })
     .workers(1)
     .disable_signals()
@@ -35,12 +35,5 @@ async fn readyz(db: web::Data<Db>) -> HttpResponse {
             tracing::warn!(error = %err, "worker readiness check failed");
             HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "database unavailable"}))
         }
-    }
-}
-
-async fn metrics() -> HttpResponse {
-    match sluice_gateway::metrics_endpoint::handle() {
-        Some(handle) => HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(handle.render()),
-        None => HttpResponse::ServiceUnavailable().finish(),
     }
 }

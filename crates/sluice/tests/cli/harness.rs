@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 
@@ -26,6 +26,8 @@ pub struct Running {
     pub child: Child,
     stdout: mpsc::Receiver<String>,
     pub stdout_seen: Vec<String>,
+    /// Every stderr line so far (the logs), also echoed to the test's stderr.
+    stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Running {
@@ -39,12 +41,15 @@ impl Running {
             }
         });
         let err = child.stderr.take().unwrap();
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let seen = stderr.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
                 eprintln!("[sluice] {line}");
+                seen.lock().unwrap().push(line);
             }
         });
-        Self { child, stdout, stdout_seen: Vec::new() }
+        Self { child, stdout, stdout_seen: Vec::new(), stderr }
     }
 
     /// Waits for a stdout line containing `needle` and returns it.
@@ -70,6 +75,11 @@ impl Running {
             self.stdout_seen.push(line);
         }
         &self.stdout_seen
+    }
+
+    /// Every stderr line printed so far.
+    pub fn stderr_lines(&self) -> Vec<String> {
+        self.stderr.lock().unwrap().clone()
     }
 
     /// SIGKILL: the process dies on the spot, as in a crash.

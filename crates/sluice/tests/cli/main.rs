@@ -7,6 +7,7 @@ mod billing;
 mod commands;
 mod crash;
 mod outage;
+mod observability;
 mod replicas;
 mod roles;
 mod route;

@@ -7,7 +7,7 @@ use crate::harness::*;
 
 /// What an operator does on a fresh machine: `sluice up`, log in with the printed credentials,
 /// create a team and a key, stop it, start it again.
-async fn exercise(mut running: Running, admin: u16, gateway: u16) -> (String, Running) {
+pub(crate) async fn exercise(mut running: Running, admin: u16, gateway: u16) -> (String, Running) {
     let password_line = running.wait_for_line("admin password:", Duration::from_secs(120));
     let password = password_line.split_whitespace().last().unwrap().to_owned();
     let base = format!("http://127.0.0.1:{admin}");

@@ -6,19 +6,22 @@
 //! provider is decided by the provider's configuration, never by a caller's header.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use tracing::Instrument;
 
 use crate::api::errors::Dialect;
 use crate::api::openai::handlers::read_body;
+use crate::metrics_endpoint::Route;
 use crate::pipeline::{self, RequestMeta};
 use crate::state::GatewayState;
 
 pub async fn messages(state: web::Data<GatewayState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let meta = RequestMeta::start();
+    let meta = RequestMeta::start(Route::Messages);
     let result = async {
         let body = read_body(payload, state.config.max_body_bytes).await?;
         let request = super::messages::parse(&body, &state.config)?;
         pipeline::chat::chat(&state, req.headers(), request, &meta).await
     }
+    .instrument(meta.span.clone())
     .await;
-    result.unwrap_or_else(|err| err.respond(Dialect::Anthropic, &meta.request_id.to_string()))
+    meta.respond(result, Dialect::Anthropic)
 }

@@ -3,8 +3,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
+use tracing::Instrument;
 
 use crate::api::errors::{Dialect, GatewayError};
+use crate::metrics_endpoint::Route;
 use crate::pipeline::{self, RequestMeta};
 use crate::state::GatewayState;
 
@@ -22,37 +24,41 @@ pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::B
 }
 
 pub async fn chat_completions(state: web::Data<GatewayState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let meta = RequestMeta::start();
+    let meta = RequestMeta::start(Route::ChatCompletions);
     let result = async {
         let body = read_body(payload, state.config.max_body_bytes).await?;
         let request = super::chat::parse(&body, &state.config)?;
         pipeline::chat::chat(&state, req.headers(), request, &meta).await
     }
+    .instrument(meta.span.clone())
     .await;
-    result.unwrap_or_else(|err| err.respond(Dialect::OpenAi, &meta.request_id.to_string()))
+    meta.respond(result, Dialect::OpenAi)
 }
 
 pub async fn embeddings(state: web::Data<GatewayState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let meta = RequestMeta::start();
+    let meta = RequestMeta::start(Route::Embeddings);
     let result = async {
         let body = read_body(payload, state.config.max_body_bytes).await?;
         pipeline::embeddings::embeddings(&state, req.headers(), &body, &meta).await
     }
+    .instrument(meta.span.clone())
     .await;
-    result.unwrap_or_else(|err| err.respond(Dialect::OpenAi, &meta.request_id.to_string()))
+    meta.respond(result, Dialect::OpenAi)
 }
 
 pub async fn models(state: web::Data<GatewayState>, req: HttpRequest) -> HttpResponse {
-    let meta = RequestMeta::start();
-    pipeline::models::list(&state, req.headers()).unwrap_or_else(|err| err.respond(Dialect::OpenAi, &meta.request_id.to_string()))
+    let meta = RequestMeta::start(Route::Models);
+    let result = meta.span.in_scope(|| pipeline::models::list(&state, req.headers()));
+    meta.respond(result, Dialect::OpenAi)
 }
 
 pub async fn route_explain(state: web::Data<GatewayState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let meta = RequestMeta::start();
+    let meta = RequestMeta::start(Route::RouteExplain);
     let result = async {
         let body = read_body(payload, state.config.max_body_bytes).await?;
         crate::routing::explain::explain(&state, req.headers(), &body)
     }
+    .instrument(meta.span.clone())
     .await;
-    result.unwrap_or_else(|err| err.respond(Dialect::OpenAi, &meta.request_id.to_string()))
+    meta.respond(result, Dialect::OpenAi)
 }
