@@ -46,7 +46,7 @@ pub struct UsageReportQuery {
     /// Only requests of this data class: public, confidential, pii, secret (or unclassified).
     pub data_class: Option<String>,
     /// json (default) or csv.
-    #[param(value_type = Option<ReportFormat>)]
+    #[param(value_type = Option<ReportFormat>, inline)]
     pub format: Option<String>,
 }
 
@@ -61,7 +61,7 @@ pub struct EgressReportQuery {
     #[param(required = true, value_type = String, format = Date)]
     pub to: Option<String>,
     /// json (default) or csv.
-    #[param(value_type = Option<ReportFormat>)]
+    #[param(value_type = Option<ReportFormat>, inline)]
     pub format: Option<String>,
 }
 
