@@ -79,12 +79,13 @@ export interface BurnRate {
   scope: 'org' | 'team' | 'key';
   scope_id: string;
   period: string;
-  period_start: string;
-  period_end: string;
+  /** null for `total` budgets, which have no period. */
+  period_start: string | null;
+  period_end: string | null;
   amount_usd: string;
   spent_usd: string;
   velocity_usd_per_hour: string;
-  projected_spend_usd: string;
+  projected_spend_usd: string | null;
   projected_exhaustion_at: string | null;
   exhausts_before_period_end: boolean;
 }
@@ -147,8 +148,9 @@ export function fetchEgress(orgId: string, from: string, to: string): Promise<Eg
   return report(() => getJson<EgressReport>(`${base(orgId)}/egress`, { from, to }));
 }
 
+/** Every budget's forecast; the server wraps them with the window they were measured over. */
 export function fetchBurnRate(orgId: string): Promise<BurnRate[]> {
-  return report(() => getJson<BurnRate[]>(`${base(orgId)}/burn-rate`, {}));
+  return report(() => getJson<{ items: BurnRate[] }>(`${base(orgId)}/burn-rate`, {})).then((r) => r.items);
 }
 
 /** The report as the server's CSV (`format=csv`), saved under `filename`. */

@@ -137,10 +137,14 @@ describe('burn rate', () => {
       ...lookups,
       [`GET /api/v1/orgs/${TEST_ORG}/budgets`]: empty,
       [`GET ${REPORTS}/burn-rate`]: () =>
-        json(200, [
-          { ...base, budget_id: 'b1', amount_usd: '100', spent_usd: '10', projected_spend_usd: '40', projected_exhaustion_at: null, exhausts_before_period_end: false },
-          { ...base, budget_id: 'b2', scope: 'team', scope_id: 'team-x', amount_usd: '50', spent_usd: '45', projected_spend_usd: '80', projected_exhaustion_at: '2026-11-30T12:00:00Z', exhausts_before_period_end: true },
-        ]),
+        json(200, {
+          generated_at: '2026-11-20T00:00:00Z',
+          trailing_window_hours: 24,
+          items: [
+            { ...base, budget_id: 'b1', amount_usd: '100', spent_usd: '10', projected_spend_usd: '40', projected_exhaustion_at: null, exhausts_before_period_end: false },
+            { ...base, budget_id: 'b2', scope: 'team', scope_id: 'team-x', amount_usd: '50', spent_usd: '45', projected_spend_usd: '80', projected_exhaustion_at: '2026-11-30T12:00:00Z', exhausts_before_period_end: true },
+          ],
+        }),
     });
     renderPage(<BurnRatePage />, 'reports/burn-rate');
     const table = await screen.findByRole('table', { name: 'Burn rate by budget' });
