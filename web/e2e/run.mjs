@@ -200,14 +200,14 @@ try {
   log('request visible in the overview');
 
   // --- the same request in the reports (daily roll-ups kept by the ledger's trigger) ----------
-  const today = new Date().toISOString().slice(0, 10);
-  await page.getByRole('link', { name: 'Usage & spend' }).click();
+  const todayUtc = new Date().toISOString().slice(0, 10);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage & spend' }).click();
   const usage = page.getByRole('table', { name: 'Usage by day' });
-  await until('the request in the usage report', async () => ((await usage.textContent({ timeout: 5000 })) ?? '').includes(today), 20_000, 1000);
+  await until('the request in the usage report', async () => ((await usage.textContent({ timeout: 5000 })) ?? '').includes(todayUtc), 20_000, 1000);
   await shot('06b-usage-report');
-  await page.getByRole('link', { name: 'Savings' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Savings' }).click();
   await page.getByRole('heading', { name: 'Savings' }).waitFor();
-  await page.getByRole('link', { name: 'Egress' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Egress' }).click();
   const egress = page.getByRole('table', { name: 'Egress by provider and data class' });
   await until('the demo provider in the egress report', async () => ((await egress.textContent({ timeout: 5000 })) ?? '').includes('demo'), 20_000, 1000);
   await shot('06c-egress-report');
@@ -227,7 +227,7 @@ try {
   await page.getByRole('cell', { name: 'Team E2E Team' }).waitFor();
   await page.getByRole('cell', { name: '$12.50' }).waitFor();
   await shot('07-budgets');
-  await page.getByRole('link', { name: 'Burn rate' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Burn rate' }).click();
   await page.getByRole('table', { name: 'Burn rate by budget' }).getByText('E2E Team', { exact: false }).first().waitFor();
   await shot('07b-burn-rate');
   log('the budget has a burn-rate forecast');
