@@ -38,6 +38,13 @@ pub enum Route {
     RouteExplain = 4,
 }
 
+impl Route {
+    /// The route's path template (its metric label and the span's `http.route`).
+    pub fn path(self) -> &'static str {
+        ROUTES[self as usize]
+    }
+}
+
 /// How an admission ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuotaOutcome {

@@ -42,23 +42,13 @@ fn genai() -> bool {
     GENAI.load(Ordering::Relaxed)
 }
 
-fn route_template(route: Route) -> &'static str {
-    match route {
-        Route::ChatCompletions => "/v1/chat/completions",
-        Route::Messages => "/v1/messages",
-        Route::Embeddings => "/v1/embeddings",
-        Route::Models => "/v1/models",
-        Route::RouteExplain => "/v1/route/explain",
-    }
-}
-
 /// The span of one request. Fields are declared up front (a `tracing` span cannot gain fields
 /// later) and filled as the request learns them.
 pub fn request_span(route: Route, request_id: RequestId) -> Span {
     tracing::info_span!(
         "gateway_request",
         request_id = %request_id,
-        http.route = route_template(route),
+        http.route = route.path(),
         otel.kind = "client",
         otel.status_code = Empty,
         http.response.status_code = Empty,
